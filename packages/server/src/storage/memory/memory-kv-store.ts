@@ -1,0 +1,53 @@
+import { syError } from '@switchyard/protocol';
+import type { KvEntry, KvStore } from '../kv-store.ts';
+
+/** A KvStore held in memory: for unit tests and as the reference the contract suite checks first. */
+export class MemoryKvStore implements KvStore {
+  readonly #entries = new Map<string, KvEntry>();
+  #revision = 0;
+
+  async get(key: string): Promise<KvEntry | undefined> {
+    const entry = this.#entries.get(key);
+    return entry === undefined ? undefined : { ...entry, value: Buffer.from(entry.value) };
+  }
+
+  async put(key: string, value: Buffer): Promise<number> {
+    return this.#write(key, value);
+  }
+
+  async create(key: string, value: Buffer): Promise<number> {
+    if (this.#entries.has(key)) throw syError('SY_ERR_STORAGE_CONFLICT', { reason: `key ${key} exists` });
+    return this.#write(key, value);
+  }
+
+  async update(key: string, value: Buffer, revision: number): Promise<number> {
+    const current = this.#entries.get(key)?.revision ?? 0;
+    if (current !== revision) {
+      throw syError('SY_ERR_STORAGE_CONFLICT', { reason: `key ${key} is at revision ${current}, not ${revision}` });
+    }
+    return this.#write(key, value);
+  }
+
+  async delete(key: string, revision?: number): Promise<void> {
+    const current = this.#entries.get(key)?.revision ?? 0;
+    if (revision !== undefined && current !== revision) {
+      throw syError('SY_ERR_STORAGE_CONFLICT', { reason: `key ${key} is at revision ${current}, not ${revision}` });
+    }
+    this.#entries.delete(key);
+  }
+
+  async list(prefix: string): Promise<KvEntry[]> {
+    return [...this.#entries.values()]
+      .filter((e) => e.key.startsWith(prefix))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map((e) => ({ ...e, value: Buffer.from(e.value) }));
+  }
+
+  async close(): Promise<void> {}
+
+  #write(key: string, value: Buffer): number {
+    this.#revision += 1;
+    this.#entries.set(key, { key, value: Buffer.from(value), revision: this.#revision });
+    return this.#revision;
+  }
+}
