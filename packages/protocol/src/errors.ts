@@ -43,6 +43,8 @@ export const ERRORS = {
   SY_ERR_GROUP_REBALANCING: e(409, 'Group {group} is rebalancing; rejoin to get the new assignment', true),
   SY_ERR_GROUP_NOT_ASSIGNED: e(409, 'Member {member} of group {group} is not assigned {stream}/{partition}', true),
   SY_ERR_GROUP_STRATEGY_UNKNOWN: e(400, 'Assignment strategy {strategy} is unknown; use range, roundrobin or cooperative-sticky'),
+  SY_ERR_GROUP_STRATEGY_MISMATCH: e(409, 'Group {group} uses strategy {current}, not {strategy}: every member of a group must use the same strategy'),
+  SY_ERR_GROUP_NOT_EMPTY: e(409, 'Group {group} has {members} live members; {action} needs an empty group: stop its consumers or wait for their sessions to expire', true),
   SY_ERR_STORAGE_FULL: e(507, 'The data directory is full ({reason}); free space or raise the disk, then retry', true),
   SY_ERR_STORAGE_UNWRITABLE: e(500, 'The data directory cannot be written ({reason}); fix its permissions', true),
   SY_ERR_STORAGE_CORRUPT: e(500, 'Stored data is corrupt: {reason}'),
