@@ -1,4 +1,5 @@
 import { syError } from '@switchyard/protocol';
+import { assertValidKey, assertValidPrefix, compareKeys } from '../kv-key.ts';
 import type { KvEntry, KvStore } from '../kv-store.ts';
 
 /** A KvStore held in memory: for unit tests and as the reference the contract suite checks first. */
@@ -7,20 +8,24 @@ export class MemoryKvStore implements KvStore {
   #revision = 0;
 
   async get(key: string): Promise<KvEntry | undefined> {
+    assertValidKey(key);
     const entry = this.#entries.get(key);
     return entry === undefined ? undefined : { ...entry, value: Buffer.from(entry.value) };
   }
 
   async put(key: string, value: Buffer): Promise<number> {
+    assertValidKey(key);
     return this.#write(key, value);
   }
 
   async create(key: string, value: Buffer): Promise<number> {
+    assertValidKey(key);
     if (this.#entries.has(key)) throw syError('SY_ERR_STORAGE_CONFLICT', { reason: `key ${key} exists` });
     return this.#write(key, value);
   }
 
   async update(key: string, value: Buffer, revision: number): Promise<number> {
+    assertValidKey(key);
     const current = this.#entries.get(key)?.revision ?? 0;
     if (current !== revision) {
       throw syError('SY_ERR_STORAGE_CONFLICT', { reason: `key ${key} is at revision ${current}, not ${revision}` });
@@ -29,6 +34,7 @@ export class MemoryKvStore implements KvStore {
   }
 
   async delete(key: string, revision?: number): Promise<void> {
+    assertValidKey(key);
     const current = this.#entries.get(key)?.revision ?? 0;
     if (revision !== undefined && current !== revision) {
       throw syError('SY_ERR_STORAGE_CONFLICT', { reason: `key ${key} is at revision ${current}, not ${revision}` });
@@ -37,9 +43,10 @@ export class MemoryKvStore implements KvStore {
   }
 
   async list(prefix: string): Promise<KvEntry[]> {
+    assertValidPrefix(prefix);
     return [...this.#entries.values()]
       .filter((e) => e.key.startsWith(prefix))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .sort((a, b) => compareKeys(a.key, b.key))
       .map((e) => ({ ...e, value: Buffer.from(e.value) }));
   }
 

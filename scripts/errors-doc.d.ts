@@ -1,0 +1,2 @@
+/** The whole text of docs/errors.md. */
+export declare function renderErrorsDoc(): string;
