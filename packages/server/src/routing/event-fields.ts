@@ -1,0 +1,220 @@
+/**
+ * The fields of one event that some rule names, extracted into reused typed arrays (no objects per event):
+ * for every named path, a linked list of its leaf values; for every leaf, the chain of array elements it sits
+ * in (for array consistency). The path trie says which paths are named, so walking an event skips every field
+ * no rule mentions.
+ */
+import type { Leaf } from './value-tests.ts';
+
+/** One step of the trie of named paths. */
+export class PathNode {
+  readonly children = new Map<string, PathNode>();
+  /** The field id when some condition names exactly this path; -1 otherwise. */
+  fieldId = -1;
+  /** Acquisitions of this path or a path below it, for pruning on removal. */
+  refs = 0;
+  /** Acquisitions of exactly this path, for recycling the field id. */
+  own = 0;
+  /** The UTF-8 bytes and hash of this step's name, for matching keys in raw JSON without decoding them. */
+  readonly keyBytes: Uint8Array;
+  readonly keyHash: number;
+  /** Children by key hash, for the raw scanner. */
+  readonly byHash = new Map<number, PathNode[]>();
+
+  constructor(key: string) {
+    this.keyBytes = Buffer.from(key, 'utf8');
+    this.keyHash = hashBytes(this.keyBytes, 0, this.keyBytes.length);
+  }
+
+  /** The node reached by following dot-separated steps of one event key, or undefined. */
+  descend(key: string): PathNode | undefined {
+    let node: PathNode | undefined = this;
+    for (const step of key.split('.')) {
+      node = node.children.get(step);
+      if (node === undefined) return undefined;
+    }
+    return node;
+  }
+}
+
+/** FNV-1a over a byte range; the raw scanner computes the same hash while reading a key. */
+export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);
+  return h >>> 0;
+}
+
+/** Named paths: a trie of steps with field ids, reference counted so rules can come and go. */
+export class PathRegistry {
+  readonly root = new PathNode('');
+  #nextId = 0;
+  readonly #free: number[] = [];
+
+  /** Number of field ids handed out (an upper bound for per-field arrays). */
+  get capacity(): number {
+    return this.#nextId;
+  }
+
+  /** The field id of a path, creating it on first use. Call release() once per acquire(). */
+  acquire(steps: readonly string[]): number {
+    let node = this.root;
+    for (const step of steps) {
+      let child = node.children.get(step);
+      if (child === undefined) {
+        child = new PathNode(step);
+        node.children.set(step, child);
+        const bucket = node.byHash.get(child.keyHash);
+        if (bucket === undefined) node.byHash.set(child.keyHash, [child]);
+        else bucket.push(child);
+      }
+      child.refs++;
+      node = child;
+    }
+    if (node.fieldId < 0) node.fieldId = this.#free.pop() ?? this.#nextId++;
+    node.own++;
+    return node.fieldId;
+  }
+
+  /** Drops one use of a path; unused steps are pruned and the field id recycled. */
+  release(steps: readonly string[]): void {
+    const trail: PathNode[] = [this.root];
+    for (const step of steps) {
+      const next = trail[trail.length - 1]?.children.get(step);
+      if (next === undefined) return;
+      trail.push(next);
+    }
+    const leaf = trail[trail.length - 1] as PathNode;
+    for (let i = trail.length - 1; i > 0; i--) {
+      const node = trail[i] as PathNode;
+      node.refs--;
+      if (node.refs > 0) continue;
+      const parent = trail[i - 1] as PathNode;
+      parent.children.delete(steps[i - 1] as string);
+      const bucket = parent.byHash.get(node.keyHash);
+      if (bucket !== undefined) {
+        bucket.splice(bucket.indexOf(node), 1);
+        if (bucket.length === 0) parent.byHash.delete(node.keyHash);
+      }
+    }
+    leaf.own--;
+    if (leaf.own <= 0 && leaf.fieldId >= 0) {
+      this.#free.push(leaf.fieldId);
+      leaf.fieldId = -1;
+    }
+  }
+}
+
+/** Reused per-event tables of leaves and array chains. */
+export class EventFields {
+  leafCount = 0;
+  readonly values: Leaf[] = [];
+  leafChain = new Int32Array(64);
+  leafNext = new Int32Array(64);
+  head = new Int32Array(16);
+  stamp = new Uint32Array(16);
+  epoch = 0;
+  chainCount = 0;
+  chainParent = new Int32Array(32);
+  chainArray = new Int32Array(32);
+  chainIndex = new Int32Array(32);
+  arrayCount = 0;
+
+  /** Starts a new event with room for `fieldCapacity` field ids. */
+  reset(fieldCapacity: number): void {
+    if (this.head.length < fieldCapacity) {
+      this.head = new Int32Array(fieldCapacity * 2);
+      this.stamp = new Uint32Array(fieldCapacity * 2);
+    }
+    this.epoch = (this.epoch + 1) >>> 0;
+    if (this.epoch === 0) {
+      this.stamp.fill(0);
+      this.epoch = 1;
+    }
+    this.leafCount = 0;
+    this.chainCount = 0;
+    this.arrayCount = 0;
+  }
+
+  /** First leaf of a field in this event, or -1. */
+  first(fieldId: number): number {
+    return this.stamp[fieldId] === this.epoch ? (this.head[fieldId] as number) : -1;
+  }
+
+  /** Records a leaf value of a field, inside array chain `chain` (-1 for none). */
+  addLeaf(fieldId: number, value: Leaf, chain: number): void {
+    const i = this.leafCount++;
+    if (i >= this.leafChain.length) {
+      this.leafChain = grow(this.leafChain);
+      this.leafNext = grow(this.leafNext);
+    }
+    this.values[i] = value;
+    this.leafChain[i] = chain;
+    this.leafNext[i] = this.first(fieldId);
+    this.head[fieldId] = i;
+    this.stamp[fieldId] = this.epoch;
+  }
+
+  /** A new chain link: element `index` of array `array`, inside chain `parent`. */
+  pushChain(parent: number, array: number, index: number): number {
+    const i = this.chainCount++;
+    if (i >= this.chainParent.length) {
+      this.chainParent = grow(this.chainParent);
+      this.chainArray = grow(this.chainArray);
+      this.chainIndex = grow(this.chainIndex);
+    }
+    this.chainParent[i] = parent;
+    this.chainArray[i] = array;
+    this.chainIndex[i] = index;
+    return i;
+  }
+}
+
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** Extracts the named fields of a parsed event into `fields`. */
+export function collectParsed(root: PathNode, event: unknown, fields: EventFields): void {
+  if (event !== null && typeof event === 'object' && !Array.isArray(event))
+    walkObject(root, event as Record<string, unknown>, fields, -1);
+}
+
+function walkObject(
+  node: PathNode,
+  object: Record<string, unknown>,
+  fields: EventFields,
+  chain: number,
+): void {
+  const children = node.children;
+  for (const key in object) {
+    let child = children.get(key);
+    if (child === undefined) {
+      if (key.indexOf('.') < 0) continue;
+      child = node.descend(key);
+      if (child === undefined) continue;
+    }
+    walkValue(child, object[key], fields, chain);
+  }
+}
+
+function walkValue(node: PathNode, value: unknown, fields: EventFields, chain: number): void {
+  if (value !== null && typeof value === 'object') {
+    if (Array.isArray(value)) {
+      const array = fields.arrayCount++;
+      for (let i = 0; i < value.length; i++) {
+        const element: unknown = value[i];
+        if (element !== null && typeof element === 'object') {
+          walkValue(node, element, fields, fields.pushChain(chain, array, i));
+        } else {
+          walkValue(node, element, fields, chain);
+        }
+      }
+    } else if (node.children.size > 0) {
+      walkObject(node, value as Record<string, unknown>, fields, chain);
+    }
+  } else if (node.fieldId >= 0 && value !== undefined && typeof value !== 'function') {
+    fields.addLeaf(node.fieldId, value as Leaf, chain);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Numeric ranges of one field, indexed for stabbing queries: sorted by lower bound with a running maximum of the
+ * upper bounds, so a query scans back only over ranges that can still contain the value. Rebuilt lazily after
+ * changes (one sort per burst of adds), never on the match path unless something changed.
+ */
+import { inRange } from './value-tests.ts';
+
+interface RangeEntry<T> {
+  readonly low: number;
+  readonly lowOpen: boolean;
+  readonly high: number;
+  readonly highOpen: boolean;
+  readonly target: T;
+}
+
+/** A set of numeric ranges, each with a target. */
+export class NumericIndex<T> {
+  #entries: RangeEntry<T>[] = [];
+  #sorted = true;
+  #maxHigh: Float64Array = new Float64Array(0);
+
+  get size(): number {
+    return this.#entries.length;
+  }
+
+  /** Adds a range. */
+  add(low: number, lowOpen: boolean, high: number, highOpen: boolean, target: T): void {
+    this.#entries.push({ low, lowOpen, high, highOpen, target });
+    this.#sorted = false;
+  }
+
+  /** Removes a range added with the same bounds and target. */
+  remove(low: number, lowOpen: boolean, high: number, highOpen: boolean, target: T): void {
+    const i = this.#entries.findIndex(
+      (e) =>
+        e.target === target &&
+        e.low === low &&
+        e.high === high &&
+        e.lowOpen === lowOpen &&
+        e.highOpen === highOpen,
+    );
+    if (i >= 0) {
+      this.#entries.splice(i, 1);
+      this.#sorted = false;
+    }
+  }
+
+  #rebuild(): void {
+    this.#entries.sort((a, b) => a.low - b.low);
+    this.#maxHigh = new Float64Array(this.#entries.length);
+    let max = -Infinity;
+    this.#entries.forEach((e, i) => {
+      if (e.high > max) max = e.high;
+      this.#maxHigh[i] = max;
+    });
+    this.#sorted = true;
+  }
+
+  /** Pushes onto `out` the target of every range containing `x`. */
+  collect(x: number, out: T[]): void {
+    if (!this.#sorted) this.#rebuild();
+    const entries = this.#entries;
+    // Last entry whose lower bound is <= x.
+    let lo = 0;
+    let hi = entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((entries[mid] as RangeEntry<T>).low <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo - 1; i >= 0 && (this.#maxHigh[i] as number) >= x; i--) {
+      const e = entries[i] as RangeEntry<T>;
+      if (inRange(e, x)) out.push(e.target);
+    }
+  }
+}

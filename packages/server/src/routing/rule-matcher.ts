@@ -1,0 +1,288 @@
+/**
+ * Many rules compiled into one automaton, in the spirit of event-ruler: each rule branch is a sequence of field
+ * conditions; branches share states while their leading conditions are equal, so matching an event follows only
+ * the transitions its own field values select, and the cost grows with the event, not with the number of rules.
+ * Adding or removing a rule touches only the states on its own branches.
+ */
+import { collectParsed, EventFields, PathRegistry } from './event-fields.ts';
+import { FieldMatcher } from './field-matcher.ts';
+import { compilePattern, type PatternOptions } from './pattern-parser.ts';
+import type { CompiledPattern, FieldCondition, ValueTest } from './pattern-types.ts';
+import { collectRaw } from './raw-event-scanner.ts';
+
+class NameState {
+  /** Rules whose branch ends here. */
+  rules: RuleRecord[] | null = null;
+  readonly transitions: Transition[] = [];
+  readonly byField = new Map<number, Transition>();
+  /** Dedupe stamp used while matching. */
+  mark = 0;
+}
+
+interface ConditionEntry {
+  readonly state: NameState;
+  readonly tests: readonly ValueTest[];
+  refs: number;
+}
+
+class Transition {
+  readonly matcher = new FieldMatcher<NameState>();
+  readonly conditions = new Map<string, ConditionEntry>();
+  readonly fieldId: number;
+  constructor(fieldId: number) {
+    this.fieldId = fieldId;
+  }
+}
+
+interface BranchStep {
+  readonly from: NameState;
+  readonly transition: Transition;
+  readonly key: string;
+  readonly steps: readonly string[];
+}
+
+class RuleRecord {
+  stamp = 0;
+  readonly branches: BranchStep[][] = [];
+  readonly id: string;
+  readonly pattern: CompiledPattern;
+  constructor(id: string, pattern: CompiledPattern) {
+    this.id = id;
+    this.pattern = pattern;
+  }
+}
+
+const EMPTY: readonly string[] = Object.freeze([]);
+
+function testKey(test: ValueTest): string {
+  return JSON.stringify(test, (key, value) =>
+    key === 'program' || key === 'programs' || key === 'range' ? undefined : value,
+  );
+}
+
+function conditionKey(condition: FieldCondition): string {
+  return condition.tests.map(testKey).sort().join('|');
+}
+
+/** Exact-only conditions first (hash lookups that split the rule set), then others, absence last; then by path. */
+function rank(condition: FieldCondition): number {
+  let rank = 0;
+  for (const t of condition.tests) {
+    if (t.kind === 'exists' && !t.value) return 2;
+    if (t.kind !== 'exact-string' && t.kind !== 'exact-number' && t.kind !== 'exact-literal') rank = 1;
+  }
+  return rank;
+}
+
+function ordered(branch: readonly FieldCondition[]): FieldCondition[] {
+  return [...branch].sort((a, b) => rank(a) - rank(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** A set of rules compiled together; `match` returns the ids of the rules an event matches. */
+export class RuleMatcher {
+  readonly #root = new NameState();
+  readonly #paths = new PathRegistry();
+  readonly #rules = new Map<string, RuleRecord>();
+  readonly #fields = new EventFields();
+  readonly #options: PatternOptions;
+  readonly #stack: NameState[] = [];
+  #picks = new Int32Array(16).fill(-1);
+  #undo = new Int32Array(16);
+  #undoTop = 0;
+  #epoch = 0;
+  #markSeq = 0;
+  #results: string[] | readonly string[] = EMPTY;
+
+  /** `options` apply to patterns given as text or objects (dialect and limits). */
+  constructor(options: PatternOptions = {}) {
+    this.#options = options;
+  }
+
+  /** Number of rules. */
+  get size(): number {
+    return this.#rules.size;
+  }
+
+  /** True when a rule with this id is present. */
+  has(ruleId: string): boolean {
+    return this.#rules.has(ruleId);
+  }
+
+  /** Adds (or replaces) a rule. The pattern may be compiled already, or text/object to compile with the options. */
+  add(ruleId: string, pattern: CompiledPattern | string | object): void {
+    const compiled = isCompiled(pattern) ? pattern : compilePattern(pattern, this.#options);
+    if (this.#rules.has(ruleId)) this.remove(ruleId);
+    const record = new RuleRecord(ruleId, compiled);
+    for (const branch of compiled.branches) {
+      const steps: BranchStep[] = [];
+      let state = this.#root;
+      for (const condition of ordered(branch)) {
+        const fieldId = this.#paths.acquire(condition.steps);
+        let transition = state.byField.get(fieldId);
+        if (transition === undefined) {
+          transition = new Transition(fieldId);
+          state.byField.set(fieldId, transition);
+          state.transitions.push(transition);
+        }
+        const key = conditionKey(condition);
+        let entry = transition.conditions.get(key);
+        if (entry === undefined) {
+          entry = { state: new NameState(), tests: condition.tests, refs: 0 };
+          transition.conditions.set(key, entry);
+          for (const test of condition.tests) transition.matcher.add(test, entry.state);
+        }
+        entry.refs++;
+        steps.push({ from: state, transition, key, steps: condition.steps });
+        state = entry.state;
+      }
+      state.rules ??= [];
+      state.rules.push(record);
+      record.branches.push(steps);
+    }
+    this.#rules.set(ruleId, record);
+  }
+
+  /** Removes a rule; returns false when there was none with this id. */
+  remove(ruleId: string): boolean {
+    const record = this.#rules.get(ruleId);
+    if (record === undefined) return false;
+    this.#rules.delete(ruleId);
+    for (const steps of record.branches) {
+      const last = steps[steps.length - 1];
+      const end =
+        last === undefined ? this.#root : (last.transition.conditions.get(last.key) as ConditionEntry).state;
+      if (end.rules !== null) {
+        end.rules.splice(end.rules.indexOf(record), 1);
+        if (end.rules.length === 0) end.rules = null;
+      }
+      for (let i = steps.length - 1; i >= 0; i--) {
+        const step = steps[i] as BranchStep;
+        const entry = step.transition.conditions.get(step.key) as ConditionEntry;
+        entry.refs--;
+        this.#paths.release(step.steps);
+        if (entry.refs > 0) continue;
+        step.transition.conditions.delete(step.key);
+        for (const test of entry.tests) step.transition.matcher.remove(test, entry.state);
+        if (step.transition.conditions.size === 0) {
+          step.from.byField.delete(step.transition.fieldId);
+          step.from.transitions.splice(step.from.transitions.indexOf(step.transition), 1);
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The compiled pattern of a rule. */
+  get(ruleId: string): CompiledPattern | undefined {
+    return this.#rules.get(ruleId)?.pattern;
+  }
+
+  /** Ids of the rules matching a parsed event (a fresh array; a shared empty one when nothing matches). */
+  match(event: unknown): readonly string[] {
+    this.#fields.reset(this.#paths.capacity);
+    collectParsed(this.#paths.root, event, this.#fields);
+    return this.#run();
+  }
+
+  /** Ids of the rules matching an event given as JSON text or UTF-8 bytes; only named fields are decoded. */
+  matchJson(json: string | Uint8Array): readonly string[] {
+    this.#fields.reset(this.#paths.capacity);
+    const bytes = typeof json === 'string' ? Buffer.from(json, 'utf8') : json;
+    collectRaw(this.#paths.root, bytes, this.#fields);
+    return this.#run();
+  }
+
+  #run(): readonly string[] {
+    this.#epoch++;
+    this.#results = EMPTY;
+    const arrays = this.#fields.arrayCount;
+    if (this.#picks.length < arrays) {
+      this.#picks = new Int32Array(arrays * 2).fill(-1);
+      this.#undo = new Int32Array(arrays * 2);
+    }
+    this.#undoTop = 0;
+    this.#visit(this.#root);
+    const results = this.#results;
+    this.#results = EMPTY;
+    return results;
+  }
+
+  #visit(state: NameState): void {
+    const rules = state.rules;
+    if (rules !== null) {
+      for (let i = 0; i < rules.length; i++) {
+        const rule = rules[i] as RuleRecord;
+        if (rule.stamp === this.#epoch) continue;
+        rule.stamp = this.#epoch;
+        if (this.#results === EMPTY) this.#results = [];
+        (this.#results as string[]).push(rule.id);
+      }
+    }
+    const transitions = state.transitions;
+    const fields = this.#fields;
+    const stack = this.#stack;
+    for (let t = 0; t < transitions.length; t++) {
+      const transition = transitions[t] as Transition;
+      let leaf = fields.first(transition.fieldId);
+      if (leaf < 0) {
+        const absent = transition.matcher.absent;
+        for (let i = 0; i < absent.length; i++) this.#visit(absent[i] as NameState);
+        continue;
+      }
+      for (; leaf >= 0; leaf = fields.leafNext[leaf] as number) {
+        const chain = fields.leafChain[leaf] as number;
+        const undoMark = this.#undoTop;
+        if (chain >= 0 && !this.#pick(chain)) continue;
+        const base = stack.length;
+        transition.matcher.collect(fields.values[leaf] as string, stack);
+        // Dedupe before visiting: nested visits reuse the marks.
+        const seq = ++this.#markSeq;
+        let end = base;
+        for (let i = base; i < stack.length; i++) {
+          const next = stack[i] as NameState;
+          if (next.mark === seq) continue;
+          next.mark = seq;
+          stack[end++] = next;
+        }
+        stack.length = end;
+        for (let i = base; i < end; i++) this.#visit(stack[i] as NameState);
+        stack.length = base;
+        this.#unpick(undoMark);
+      }
+    }
+  }
+
+  /** Takes the array elements of a leaf's chain; false (and nothing taken) if they conflict with earlier picks. */
+  #pick(chain: number): boolean {
+    const fields = this.#fields;
+    const picks = this.#picks;
+    const mark = this.#undoTop;
+    for (let link = chain; link >= 0; link = fields.chainParent[link] as number) {
+      const array = fields.chainArray[link] as number;
+      const index = fields.chainIndex[link] as number;
+      const current = picks[array] as number;
+      if (current === -1) {
+        picks[array] = index;
+        this.#undo[this.#undoTop++] = array;
+      } else if (current !== index) {
+        this.#unpick(mark);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  #unpick(mark: number): void {
+    while (this.#undoTop > mark) this.#picks[this.#undo[--this.#undoTop] as number] = -1;
+  }
+}
+
+function isCompiled(pattern: unknown): pattern is CompiledPattern {
+  return (
+    typeof pattern === 'object' &&
+    pattern !== null &&
+    Array.isArray((pattern as CompiledPattern).branches) &&
+    typeof (pattern as CompiledPattern).source === 'string' &&
+    typeof (pattern as CompiledPattern).dialect === 'string'
+  );
+}
