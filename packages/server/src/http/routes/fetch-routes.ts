@@ -1,0 +1,86 @@
+import type { FetchFrame, MultiFetchRequest } from '@switchyard/protocol';
+import { MEDIA, fetchFrameHeaderSize, syError, writeFetchFrameHeader } from '@switchyard/protocol';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Streams } from '../../streams/streams.ts';
+import { renderRecordsJson } from '../fetch-render.ts';
+import { intParam, jsonBody } from '../http-errors.ts';
+
+/** Bounds of fetch requests. */
+export interface FetchLimits {
+  /** Longest a long poll may wait. */
+  maxWaitMs: number;
+  /** Byte budget when the request gives none, and the most it may ask for. */
+  defaultMaxBytes: number;
+  maxBytes: number;
+}
+
+function wantsBinary(req: FastifyRequest): boolean {
+  return (req.headers.accept ?? '').includes(MEDIA.recordBatches);
+}
+
+/** An AbortSignal that fires when the client goes away, so a long poll stops waiting. */
+function disconnectSignal(reply: FastifyReply): AbortSignal {
+  const ac = new AbortController();
+  reply.raw.once('close', () => ac.abort());
+  return ac.signal;
+}
+
+/** Encodes fetch frames as the binary answer (frames.ts layout); batches are copied once. */
+export function encodeFetchFrames(frames: readonly FetchFrame[]): Buffer {
+  let size = 0;
+  for (const f of frames) size += fetchFrameHeaderSize(f.stream) + f.batches.length;
+  const out = Buffer.allocUnsafe(size);
+  let pos = 0;
+  for (const f of frames) {
+    pos = writeFetchFrameHeader(out, pos, f, f.batches.length);
+    f.batches.copy(out, pos);
+    pos += f.batches.length;
+  }
+  return out;
+}
+
+function frameJson(frame: FetchFrame, fromOffset: number, maxRecords: number): string {
+  const { json, nextOffset } = renderRecordsJson(frame, fromOffset, maxRecords);
+  return `{"stream":${JSON.stringify(frame.stream)},"partition":${frame.partition},"records":${json},"nextOffset":${nextOffset},"highWatermark":${frame.highWatermark},"logStartOffset":${frame.logStartOffset}}`;
+}
+
+/** Fetch one partition (`GET …/partitions/:p/records`) or many (`POST /v1/fetch`), JSON or binary. */
+export function fetchRoutes(app: FastifyInstance, streams: Streams, limits: FetchLimits): void {
+  app.get<{
+    Params: { stream: string; partition: string };
+    Querystring: { offset?: string; maxRecords?: string; maxBytes?: string; maxWaitMs?: string };
+  }>('/v1/streams/:stream/partitions/:partition/records', async (req, reply) => {
+    const { stream } = req.params;
+    const partition = intParam(req.params.partition, 'partition', 0, 0, 2 ** 31 - 1);
+    const start = streams.startOffsets(stream)?.[partition] ?? 0;
+    const offset = intParam(req.query.offset, 'offset', start, 0, Number.MAX_SAFE_INTEGER);
+    const maxRecords = intParam(req.query.maxRecords, 'maxRecords', 500, 1, 100_000);
+    const maxBytes = intParam(req.query.maxBytes, 'maxBytes', limits.defaultMaxBytes, 1, limits.maxBytes);
+    const maxWaitMs = intParam(req.query.maxWaitMs, 'maxWaitMs', 0, 0, limits.maxWaitMs);
+    const frames = await streams.fetchMany([{ stream, partition, offset }], maxBytes, maxWaitMs, disconnectSignal(reply));
+    const frame = frames[0]!;
+    if (wantsBinary(req)) return reply.type(MEDIA.recordBatches).send(encodeFetchFrames(frames));
+    const { json, nextOffset } = renderRecordsJson(frame, offset, maxRecords);
+    return reply
+      .type('application/json')
+      .send(`{"records":${json},"nextOffset":${nextOffset},"highWatermark":${frame.highWatermark},"logStartOffset":${frame.logStartOffset}}`);
+  });
+
+  app.post('/v1/fetch', async (req, reply) => {
+    const body = jsonBody<MultiFetchRequest>(req);
+    if (!Array.isArray(body.positions) || body.positions.length === 0) {
+      throw syError('SY_ERR_REQUEST_INVALID', { reason: 'positions must be a non-empty array of {stream, partition, offset}' });
+    }
+    for (const p of body.positions) {
+      if (typeof p?.stream !== 'string' || !Number.isInteger(p.partition) || !Number.isInteger(p.offset)) {
+        throw syError('SY_ERR_REQUEST_INVALID', { reason: 'each position needs a string stream and integer partition and offset' });
+      }
+    }
+    const maxBytes = intParam(body.maxBytes, 'maxBytes', limits.defaultMaxBytes, 1, limits.maxBytes);
+    const maxWaitMs = intParam(body.maxWaitMs, 'maxWaitMs', 0, 0, limits.maxWaitMs);
+    const frames = await streams.fetchMany(body.positions, maxBytes, maxWaitMs, disconnectSignal(reply));
+    if (wantsBinary(req)) return reply.type(MEDIA.recordBatches).send(encodeFetchFrames(frames));
+    const parts = frames.map((f, i) => frameJson(f, body.positions[i]!.offset, Number.MAX_SAFE_INTEGER));
+    return reply.type('application/json').send(`{"partitions":[${parts.join(',')}]}`);
+  });
+}
