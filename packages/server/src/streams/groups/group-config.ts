@@ -33,10 +33,14 @@ export const DEFAULT_GROUP_COORDINATOR_CONFIG: Readonly<GroupCoordinatorConfig> 
 };
 
 /** Fills defaults and validates; throws `SY_ERR_CONFIG_INVALID` naming the bad setting. */
-export function resolveGroupCoordinatorConfig(partial: Partial<GroupCoordinatorConfig> = {}): GroupCoordinatorConfig {
+export function resolveGroupCoordinatorConfig(
+  partial: Partial<GroupCoordinatorConfig> = {},
+): GroupCoordinatorConfig {
   const config = { ...DEFAULT_GROUP_COORDINATOR_CONFIG, ...partial };
   if (!isStrategy(config.defaultStrategy)) {
-    throw syError('SY_ERR_CONFIG_INVALID', { reason: `defaultStrategy ${String(config.defaultStrategy)} is unknown` });
+    throw syError('SY_ERR_CONFIG_INVALID', {
+      reason: `defaultStrategy ${String(config.defaultStrategy)} is unknown`,
+    });
   }
   for (const name of [
     'sessionTimeoutMs',
@@ -49,7 +53,9 @@ export function resolveGroupCoordinatorConfig(partial: Partial<GroupCoordinatorC
   ] as const) {
     const value = config[name];
     if (!Number.isSafeInteger(value) || value < 1) {
-      throw syError('SY_ERR_CONFIG_INVALID', { reason: `${name} must be a positive integer, got ${String(value)}` });
+      throw syError('SY_ERR_CONFIG_INVALID', {
+        reason: `${name} must be a positive integer, got ${String(value)}`,
+      });
     }
   }
   const { sessionTimeoutMs: s, minSessionTimeoutMs: min, maxSessionTimeoutMs: max } = config;

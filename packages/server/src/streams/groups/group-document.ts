@@ -90,7 +90,11 @@ export function decodeGroupDocument(bytes: Buffer, key: string): GroupDocument {
       ? { stream, partition, offset, committedAt }
       : { stream, partition, offset, metadata, committedAt };
   });
-  return { version: GROUP_DOCUMENT_VERSION, generation: raw.generation, offsets: offsets.sort(comparePartitions) };
+  return {
+    version: GROUP_DOCUMENT_VERSION,
+    generation: raw.generation,
+    offsets: offsets.sort(comparePartitions),
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -2,7 +2,6 @@ import { ASSIGNORS } from './assignors/index.ts';
 import {
   type AssignmentStrategy,
   compareStrings,
-  parsePartitionKey,
   partitionKey,
   partitionsFromKeys,
   type StreamPartition,
@@ -98,7 +97,9 @@ export class GroupMembership {
       previous: new Map(members.map((m) => [m.memberId, partitionsFromKeys(m.target)])),
     });
     for (const m of members) {
-      m.target = new Set((assignment.get(m.memberId) ?? []).map((tp) => partitionKey(tp.stream, tp.partition)));
+      m.target = new Set(
+        (assignment.get(m.memberId) ?? []).map((tp) => partitionKey(tp.stream, tp.partition)),
+      );
       this.#trackRevoking(m, now);
     }
   }
@@ -142,14 +143,17 @@ export class GroupMembership {
   /** The time at which a member expires unless it heartbeats (or releases what it owes). */
   deadlineOf(member: Member): number {
     const session = member.lastHeartbeatAt + member.sessionTimeoutMs;
-    return member.revokingSince === undefined ? session : Math.min(session, member.revokingSince + member.rebalanceTimeoutMs);
+    return member.revokingSince === undefined
+      ? session
+      : Math.min(session, member.revokingSince + member.rebalanceTimeoutMs);
   }
 
   /** `Empty`, `Stable` when every member holds exactly its target, else `Reconciling`. */
   state(): GroupState {
     if (this.#members.size === 0) return 'Empty';
     for (const m of this.#members.values()) {
-      if (m.owned.size !== m.target.size || [...m.target].some((key) => !m.owned.has(key))) return 'Reconciling';
+      if (m.owned.size !== m.target.size || [...m.target].some((key) => !m.owned.has(key)))
+        return 'Reconciling';
     }
     return 'Stable';
   }
@@ -165,6 +169,3 @@ export class GroupMembership {
     else if (member.revokingSince === undefined) member.revokingSince = now;
   }
 }
-
-/** Parses the keys of a set back into partitions (re-exported for describe). */
-export { parsePartitionKey };

@@ -1,6 +1,12 @@
 import { syError } from '@switchyard/protocol';
 import type { GroupCoordinatorConfig } from './group-config.ts';
-import { type AssignmentStrategy, compareStrings, isStrategy, partitionKey, type StreamPartition } from './stream-partition.ts';
+import {
+  type AssignmentStrategy,
+  compareStrings,
+  isStrategy,
+  partitionKey,
+  type StreamPartition,
+} from './stream-partition.ts';
 
 /** What a consumer sends to join a group (or to rejoin with its memberId). */
 export interface JoinRequest {
@@ -57,7 +63,8 @@ const NAME = /^[A-Za-z0-9._-]{1,256}$/;
 
 /** Throws `SY_ERR_NAME_INVALID` unless `name` is a valid resource name. */
 export function assertName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || !NAME.test(name)) throw syError('SY_ERR_NAME_INVALID', { name: String(name) });
+  if (typeof name !== 'string' || !NAME.test(name))
+    throw syError('SY_ERR_NAME_INVALID', { name: String(name) });
 }
 
 function invalid(reason: string) {
@@ -84,7 +91,8 @@ export function validateJoin(request: JoinRequest, config: GroupCoordinatorConfi
     throw invalid(`rebalanceTimeoutMs must be a positive integer, got ${rebalanceTimeoutMs}`);
   }
   const clientId = request.clientId ?? '';
-  if (typeof clientId !== 'string' || clientId.length > 256) throw invalid('clientId must be at most 256 characters');
+  if (typeof clientId !== 'string' || clientId.length > 256)
+    throw invalid('clientId must be at most 256 characters');
   return {
     memberId: request.memberId,
     streams: [...new Set(request.streams)].sort(compareStrings),
@@ -104,9 +112,15 @@ export function validateOffsets(offsets: readonly OffsetToCommit[], config: Grou
     if (!Number.isSafeInteger(o.partition) || o.partition < 0) {
       throw invalid(`offsets[${i}].partition must be a non-negative integer`);
     }
-    if (!Number.isSafeInteger(o.offset) || o.offset < 0) throw invalid(`offsets[${i}].offset must be a non-negative integer`);
-    if (o.metadata !== undefined && (typeof o.metadata !== 'string' || o.metadata.length > config.maxMetadataLength)) {
-      throw invalid(`offsets[${i}].metadata must be a string of at most ${config.maxMetadataLength} characters`);
+    if (!Number.isSafeInteger(o.offset) || o.offset < 0)
+      throw invalid(`offsets[${i}].offset must be a non-negative integer`);
+    if (
+      o.metadata !== undefined &&
+      (typeof o.metadata !== 'string' || o.metadata.length > config.maxMetadataLength)
+    ) {
+      throw invalid(
+        `offsets[${i}].metadata must be a string of at most ${config.maxMetadataLength} characters`,
+      );
     }
     const key = partitionKey(o.stream, o.partition);
     if (seen.has(key)) throw invalid(`offsets lists ${key} twice`);

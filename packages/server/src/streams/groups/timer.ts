@@ -42,9 +42,7 @@ export class ManualTimer implements Timer {
   advance(ms: number): void {
     const end = this.#now + ms;
     for (;;) {
-      const next = this.#tasks
-        .filter((t) => t.due <= end)
-        .sort((a, b) => a.due - b.due || a.seq - b.seq)[0];
+      const next = this.#tasks.filter((t) => t.due <= end).sort((a, b) => a.due - b.due || a.seq - b.seq)[0];
       if (next === undefined) break;
       this.#tasks = this.#tasks.filter((t) => t !== next);
       this.#now = next.due;
