@@ -180,6 +180,64 @@ export interface ProducerIdResponse {
   epoch: number;
 }
 
+/** `GET /v1/streams/:name/offsets?at=` answer: per partition, the offset at that position or time. */
+export interface StreamOffsetsResponse {
+  offsets: { partition: number; offset: number }[];
+}
+
+/** `GET /v1/groups/:group/offsets` answer: the committed offsets. */
+export interface GroupOffsetsResponse {
+  offsets: (TopicPartition & { offset: number; metadata?: string | null })[];
+}
+
+/** One group in `GET /v1/groups`. */
+export interface GroupSummary {
+  group: string;
+  state: string;
+  generation: number;
+  members: number;
+  strategy: string | null;
+}
+
+/** `GET /v1/groups` answer. */
+export interface GroupListResponse {
+  groups: GroupSummary[];
+}
+
+/** A live member in `GET /v1/groups/:group`. */
+export interface GroupMemberInfo {
+  memberId: string;
+  clientId: string;
+  streams: string[];
+  /** What it may consume now. */
+  assignment: TopicPartition[];
+  /** Held but no longer in its target: being committed and released. */
+  revoking: TopicPartition[];
+  /** In its target but still held by another member. */
+  pending: TopicPartition[];
+}
+
+/** One partition in `GET /v1/groups/:group`: owner, committed offset and lag. */
+export interface GroupPartitionInfo extends TopicPartition {
+  owner: string | null;
+  committedOffset: number | null;
+  startOffset: number | null;
+  endOffset: number | null;
+  /** `end − committed`; with nothing committed `end − start`; null when the log is unknown. */
+  lag: number | null;
+}
+
+/** `GET /v1/groups/:group` answer. */
+export interface GroupDescriptionResponse {
+  group: string;
+  state: string;
+  strategy: string | null;
+  generation: number;
+  members: GroupMemberInfo[];
+  partitions: GroupPartitionInfo[];
+  totalLag: number;
+}
+
 /** The API's paths. */
 export const PATHS = {
   streams: '/v1/streams',
