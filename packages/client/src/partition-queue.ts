@@ -1,0 +1,108 @@
+import type { ProducerBatch } from './producer-batch.ts';
+
+/**
+ * The sealed, unacknowledged batches of one partition in sequence order, and the sequence numbers
+ * of an idempotent producer. Several batches may be in flight; after a failure the partition
+ * recovers by sending only its oldest batch until that is acknowledged, so the server sees the
+ * sequences in order again.
+ */
+export class PartitionQueue {
+  readonly batches: ProducerBatch[] = [];
+  /** The base sequence of the next batch to be sent the first time. */
+  nextSequence = 0;
+  inFlight = 0;
+  recovering = false;
+
+  /** Appends a sealed batch. */
+  push(batch: ProducerBatch): void {
+    this.batches.push(batch);
+  }
+
+  /** The batch to send next, if one may go now: the oldest that is not in flight. */
+  next(now: number): ProducerBatch | undefined {
+    if (this.recovering && this.inFlight > 0) return undefined;
+    const b = this.batches[this.inFlight];
+    // Batches in flight always precede the ones waiting, so index `inFlight` is the oldest waiting.
+    if (b === undefined || b.inFlight || b.notBefore > now) return undefined;
+    return b;
+  }
+
+  /** The earliest time a waiting batch may be resent, or Infinity. */
+  nextRetryAt(): number {
+    const b = this.batches[this.inFlight];
+    return b === undefined || b.inFlight ? Number.POSITIVE_INFINITY : b.notBefore;
+  }
+
+  /** Marks a batch as sent, giving it its sequence on its first send. */
+  sent(batch: ProducerBatch, now: number): void {
+    if (batch.baseSequence < 0) {
+      batch.baseSequence = this.nextSequence;
+      this.nextSequence += batch.records.length;
+    }
+    if (batch.firstSentAt === 0) batch.firstSentAt = now;
+    batch.inFlight = true;
+    batch.staleSequence = false;
+    this.inFlight++;
+  }
+
+  /** The server stored the batch (or had stored it: a duplicate). */
+  acked(batch: ProducerBatch): void {
+    this.#landed(batch);
+    const i = this.batches.indexOf(batch);
+    if (i >= 0) this.batches.splice(i, 1);
+    if (batch.attempts > 0) this.recovering = false;
+  }
+
+  /** The send failed in a way a resend may fix; it goes back in line at its place. */
+  requeue(batch: ProducerBatch, notBefore: number): void {
+    this.#landed(batch);
+    batch.attempts++;
+    batch.notBefore = notBefore;
+    this.recovering = true;
+    // Keep "in-flight batches first": a batch that came back moves before later ones still out.
+    const i = this.batches.indexOf(batch);
+    if (i >= 0) {
+      this.batches.splice(i, 1);
+      let at = 0;
+      while (at < this.batches.length && this.batches[at]!.inFlight) at++;
+      let j = at;
+      while (j < this.batches.length && sequenceOf(this.batches[j]!) < batch.baseSequence) j++;
+      this.batches.splice(j, 0, batch);
+    }
+  }
+
+  /**
+   * The server refused the batch and stored none of it: it leaves the queue and later batches take
+   * over its sequence numbers, so the sequence has no hole.
+   */
+  rejected(batch: ProducerBatch): void {
+    this.#landed(batch);
+    const i = this.batches.indexOf(batch);
+    if (i >= 0) this.batches.splice(i, 1);
+    if (batch.baseSequence < 0) return;
+    const count = batch.records.length;
+    for (const b of this.batches) if (b.baseSequence > batch.baseSequence) b.renumber(b.baseSequence - count);
+    this.nextSequence -= count;
+    this.recovering = this.batches.some((b) => b.attempts > 0);
+  }
+
+  /** True when a sequence-gap answer for `batch` is expected: an older batch is unacknowledged or its sequence moved. */
+  explainsGap(batch: ProducerBatch): boolean {
+    if (batch.staleSequence) return true;
+    return this.batches.some(
+      (b) => b !== batch && b.baseSequence >= 0 && b.baseSequence < batch.baseSequence,
+    );
+  }
+
+  #landed(batch: ProducerBatch): void {
+    if (batch.inFlight) {
+      batch.inFlight = false;
+      this.inFlight--;
+    }
+  }
+}
+
+/** A batch's place in line: never-sent batches come after every numbered one. */
+function sequenceOf(b: ProducerBatch): number {
+  return b.baseSequence < 0 ? Number.POSITIVE_INFINITY : b.baseSequence;
+}
