@@ -1,0 +1,201 @@
+import fs from 'node:fs';
+import { join } from 'node:path';
+import { BATCH_HEADER_SIZE, crc32c, readBatchHeader, VarintReader } from '@switchyard/protocol';
+import { BatchCursor } from './batch-cursor.ts';
+import { datasync, exists, segmentFileName, syncDir } from './file-io.ts';
+import { OffsetIndex } from './offset-index.ts';
+import { openSealedSegment } from './recovery.ts';
+import { Segment } from './segment.ts';
+import { TimeIndex } from './time-index.ts';
+
+type RecordVisitor = (
+  start: number,
+  end: number,
+  offset: number,
+  timestamp: number,
+  key: string | null,
+  tomb: boolean,
+) => void;
+
+/** Visits every record of the (valid) batch at `pos` with its raw byte span, key (latin1) and tombstone flag. */
+function visitRecords(buf: Buffer, pos: number, visit: RecordVisitor): void {
+  const size = buf.readInt32BE(pos + 8) + 12;
+  const base = buf.readInt32BE(pos) * 4294967296 + buf.readUInt32BE(pos + 4);
+  const baseTs = buf.readInt32BE(pos + 27) * 4294967296 + buf.readUInt32BE(pos + 31);
+  const count = buf.readInt32BE(pos + 57);
+  const r = new VarintReader(buf, pos + BATCH_HEADER_SIZE, pos + size);
+  for (let i = 0; i < count; i++) {
+    const start = r.pos;
+    const length = r.read();
+    const end = r.pos + length;
+    r.pos += 1;
+    const timestamp = baseTs + r.read();
+    const offset = base + r.read();
+    const keyLength = r.read();
+    const key = keyLength < 0 ? null : buf.toString('latin1', r.pos, r.pos + keyLength);
+    r.pos += Math.max(keyLength, 0);
+    const tomb = r.read() < 0;
+    visit(start, end, offset, timestamp, key, tomb);
+    r.pos = end;
+  }
+}
+
+/** The offset of the latest record of every key in `segments` (durable data only). */
+export async function latestOffsets(segments: readonly Segment[]): Promise<Map<string, number>> {
+  const latest = new Map<string, number>();
+  for (const seg of segments) {
+    seg.acquire();
+    try {
+      const cursor = new BatchCursor(seg.fd, 0, seg.size, false);
+      while (await cursor.next()) {
+        visitRecords(cursor.buf, cursor.pos, (_s, _e, offset, _t, key) => {
+          if (key !== null) latest.set(key, offset);
+        });
+      }
+    } finally {
+      seg.release();
+    }
+  }
+  return latest;
+}
+
+/** The segment's batches without superseded records and expired tombstones; null when nothing would change. */
+async function cleanedBatches(
+  seg: Segment,
+  latest: Map<string, number>,
+  tombstoneBefore: number,
+): Promise<Buffer[] | null> {
+  const out: Buffer[] = [];
+  let changed = false;
+  const keep: number[] = [];
+  const cursor = new BatchCursor(seg.fd, 0, seg.size, false);
+  while (await cursor.next()) {
+    const { buf, pos, size } = cursor;
+    keep.length = 0;
+    let count = 0;
+    visitRecords(buf, pos, (start, end, offset, timestamp, key, tomb) => {
+      count++;
+      if (key === null || (latest.get(key) === offset && !(tomb && timestamp < tombstoneBefore)))
+        keep.push(start, end);
+    });
+    if (keep.length === count * 2) {
+      out.push(Buffer.from(buf.subarray(pos, pos + size)));
+      continue;
+    }
+    changed = true;
+    if (keep.length === 0) continue;
+    let bytes = BATCH_HEADER_SIZE;
+    for (let i = 0; i < keep.length; i += 2) bytes += keep[i + 1]! - keep[i]!;
+    // Same base offset, lastOffsetDelta and timestamps: offsets and producer sequences are unchanged.
+    const batch = Buffer.allocUnsafe(bytes);
+    buf.copy(batch, 0, pos, pos + BATCH_HEADER_SIZE);
+    let at = BATCH_HEADER_SIZE;
+    for (let i = 0; i < keep.length; i += 2) at += buf.copy(batch, at, keep[i]!, keep[i + 1]!);
+    batch.writeInt32BE(bytes - 12, 8);
+    batch.writeInt32BE(keep.length / 2, 57);
+    batch.writeUInt32BE(crc32c(batch, 21, bytes), 17);
+    out.push(batch);
+  }
+  if (cursor.stop !== 'end') throw new Error(`cannot compact ${seg.path('.log')}: ${cursor.problem}`);
+  return changed ? out : null;
+}
+
+async function writeSynced(path: string, data: Buffer | Buffer[]): Promise<void> {
+  const fd = fs.openSync(path, 'w');
+  try {
+    const parts = Array.isArray(data) ? data : [data];
+    let pos = 0;
+    for (const part of parts) pos += fs.writeSync(fd, part, 0, part.length, pos);
+    await datasync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Rewrites one sealed segment keeping the latest record per key (offsets and order unchanged) and
+ * dropping tombstones older than `tombstoneBefore`. Crash-safe: new files are written as
+ * `.cleaned` and synced, the indexes renamed to `.swap`, then the log to `.swap` (the commit
+ * point), then all three over the originals; `completeSwaps` finishes or discards this on open.
+ * Returns the new segment, or null when nothing changed.
+ */
+export async function compactSegment(
+  seg: Segment,
+  latest: Map<string, number>,
+  tombstoneBefore: number,
+  interval: number,
+): Promise<Segment | null> {
+  seg.acquire();
+  let batches: Buffer[] | null;
+  try {
+    batches = await cleanedBatches(seg, latest, tombstoneBefore);
+  } finally {
+    seg.release();
+  }
+  if (batches === null) return null;
+  const scratch = new Segment({
+    ...{
+      dir: seg.dir,
+      baseOffset: seg.baseOffset,
+      fd: -1,
+      size: 0,
+      nextOffset: seg.baseOffset,
+      maxTimestamp: -1,
+    },
+    ...{
+      capacity: 0,
+      index: new OffsetIndex(),
+      timeIndex: new TimeIndex(),
+      indexFd: -1,
+      timeFd: -1,
+      bytesSinceIndex: 0,
+    },
+  });
+  let position = 0;
+  for (const b of batches) {
+    scratch.noteWritten([readBatchHeader(b, 0)], position, interval);
+    position += b.length;
+  }
+  const { index, time } = scratch.indexesForRebuild();
+  if (scratch.maxTimestamp > time.lastTimestamp)
+    time.append(scratch.maxTimestamp, seg.nextOffset - seg.baseOffset);
+  const path = (ext: string) => join(seg.dir, segmentFileName(seg.baseOffset, ext));
+  await writeSynced(path('.log.cleaned'), batches);
+  await writeSynced(path('.index.cleaned'), index.encode());
+  await writeSynced(path('.timeindex.cleaned'), time.encode());
+  fs.renameSync(path('.index.cleaned'), path('.index.swap'));
+  fs.renameSync(path('.timeindex.cleaned'), path('.timeindex.swap'));
+  await syncDir(seg.dir);
+  fs.renameSync(path('.log.cleaned'), path('.log.swap'));
+  await syncDir(seg.dir);
+  await completeSwaps(seg.dir);
+  return openSealedSegment(seg.dir, seg.baseOffset, seg.nextOffset, interval);
+}
+
+/** Finishes committed compaction swaps (a `.log.swap` exists) and discards uncommitted ones. */
+export async function completeSwaps(dir: string): Promise<void> {
+  const names = await fs.promises.readdir(dir);
+  let touched = false;
+  for (const name of names) {
+    if (name.endsWith('.cleaned')) {
+      fs.rmSync(join(dir, name), { force: true });
+      touched = true;
+    }
+  }
+  for (const name of names) {
+    if (!name.endsWith('.log.swap')) continue;
+    const stem = join(dir, name.slice(0, -'.log.swap'.length));
+    for (const ext of ['.index', '.timeindex']) {
+      if (await exists(`${stem}${ext}.swap`)) fs.renameSync(`${stem}${ext}.swap`, `${stem}${ext}`);
+    }
+    fs.renameSync(`${stem}.log.swap`, `${stem}.log`);
+    touched = true;
+  }
+  for (const name of await fs.promises.readdir(dir)) {
+    if (name.endsWith('.index.swap') || name.endsWith('.timeindex.swap')) {
+      fs.rmSync(join(dir, name), { force: true });
+      touched = true;
+    }
+  }
+  if (touched) await syncDir(dir);
+}

@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import { join } from 'node:path';
+import { syError } from '@switchyard/protocol';
+import type { LogStore, PartitionLog, PartitionLogConfig } from '../../log-store.ts';
+import { storageError } from './file-io.ts';
+import {
+  type EmbeddedLogOptions,
+  type ResolvedEmbeddedLogOptions,
+  resolveEmbeddedLogOptions,
+} from './options.ts';
+import type { EmbeddedPartitionLog } from './partition-log.ts';
+import { openPartition } from './partition-open.ts';
+
+const NAME = /^[A-Za-z0-9._-]{1,256}$/;
+
+/**
+ * The embedded log engine: one directory per partition under `<dataDir>/logs/<stream>/<partition>/`,
+ * written by this process alone. See docs/storage.md for the layout and guarantees.
+ */
+export class EmbeddedLogStore implements LogStore {
+  readonly options: ResolvedEmbeddedLogOptions;
+  readonly #logs = new Map<string, Promise<EmbeddedPartitionLog>>();
+  #closed = false;
+
+  private constructor(options: ResolvedEmbeddedLogOptions) {
+    this.options = options;
+  }
+
+  /** Resolves the options and creates `<dataDir>/logs`; throws STORAGE_UNWRITABLE/FULL when it cannot. */
+  static async open(options: EmbeddedLogOptions): Promise<EmbeddedLogStore> {
+    const resolved = resolveEmbeddedLogOptions(options);
+    try {
+      await fs.promises.mkdir(join(resolved.dataDir, 'logs'), { recursive: true });
+      await fs.promises.access(join(resolved.dataDir, 'logs'), fs.constants.W_OK);
+    } catch (err) {
+      throw storageError(err, `data directory ${resolved.dataDir}`);
+    }
+    return new EmbeddedLogStore(resolved);
+  }
+
+  open(stream: string, partition: number, config: PartitionLogConfig): Promise<PartitionLog> {
+    if (this.#closed) return Promise.reject(syError('SY_ERR_SERVER_SHUTTING_DOWN'));
+    if (!NAME.test(stream) || stream === '.' || stream === '..') {
+      return Promise.reject(syError('SY_ERR_NAME_INVALID', { name: stream }));
+    }
+    if (!Number.isInteger(partition) || partition < 0) {
+      return Promise.reject(
+        syError('SY_ERR_PARTITION_INVALID', { stream, partition, partitions: '?', max: '?' }),
+      );
+    }
+    const key = `${stream}/${partition}`;
+    let log = this.#logs.get(key);
+    if (log === undefined) {
+      log = openPartition(this.options, stream, partition, config);
+      this.#logs.set(key, log);
+      log.catch(() => this.#logs.delete(key));
+    }
+    return log;
+  }
+
+  async drop(stream: string): Promise<void> {
+    const prefix = `${stream}/`;
+    const closing: Promise<void>[] = [];
+    for (const [key, log] of this.#logs) {
+      if (!key.startsWith(prefix)) continue;
+      this.#logs.delete(key);
+      closing.push(log.then((l) => l.close()).catch(() => {}));
+    }
+    await Promise.all(closing);
+    if (!NAME.test(stream) || stream === '.' || stream === '..') return;
+    try {
+      await fs.promises.rm(join(this.options.dataDir, 'logs', stream), { recursive: true, force: true });
+    } catch (err) {
+      throw storageError(err, `drop ${stream}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const logs = [...this.#logs.values()];
+    this.#logs.clear();
+    await Promise.all(logs.map((l) => l.then((x) => x.close()).catch(() => {})));
+  }
+}

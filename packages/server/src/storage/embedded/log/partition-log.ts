@@ -1,0 +1,372 @@
+import fs from 'node:fs';
+import {
+  type BatchHeader,
+  isSwitchyardError,
+  setBaseOffset,
+  syError,
+  verifyBatches,
+} from '@switchyard/protocol';
+import type { AppendResult, PartitionLog, PartitionLogConfig, ReadResult } from '../../log-store.ts';
+import { AppendGroup } from './append-group.ts';
+import { compactSegment, latestOffsets } from './compaction.ts';
+import { datasync, storageError, writeAll } from './file-io.ts';
+import type { ResolvedEmbeddedLogOptions } from './options.ts';
+import { createActiveSegment, type Preallocator } from './preallocator.ts';
+import { writeProducerSnapshot } from './producer-snapshot.ts';
+import type { BatchMeta, ProducerStateTable } from './producer-state.ts';
+import { segmentsToDelete } from './retention.ts';
+import type { Segment } from './segment.ts';
+
+const EMPTY = Buffer.alloc(0);
+
+/** What `openPartition` hands the log: its recovered segments and state. */
+export interface PartitionParts {
+  stream: string;
+  partition: number;
+  dir: string;
+  config: PartitionLogConfig;
+  options: ResolvedEmbeddedLogOptions;
+  segments: Segment[];
+  producers: ProducerStateTable;
+  preallocator: Preallocator;
+}
+
+/**
+ * One partition of the embedded engine. Appends are verified once, get offsets at once, and join
+ * the open group; a single flush loop writes each group with one pwritev and one fdatasync and
+ * answers its appends afterwards (group commit). Readers see only durable bytes.
+ */
+export class EmbeddedPartitionLog implements PartitionLog {
+  readonly #p: PartitionParts;
+  readonly #segments: Segment[];
+  readonly #listeners = new Set<() => void>();
+  #config: PartitionLogConfig;
+  #open: AppendGroup;
+  #nextOffset: number;
+  #endOffset: number;
+  #size = 0;
+  #flushing = false;
+  #flushed: Promise<void> = Promise.resolve();
+  #cleaning: Promise<unknown> = Promise.resolve();
+  #dirty = false;
+  #timer: NodeJS.Timeout | null = null;
+  #closed = false;
+
+  constructor(parts: PartitionParts) {
+    this.#p = parts;
+    this.#segments = parts.segments;
+    this.#config = parts.config;
+    this.#open = new AppendGroup(parts.producers.mark());
+    this.#endOffset = this.#active.nextOffset;
+    this.#nextOffset = this.#endOffset;
+    for (const s of this.#segments) this.#size += s.size;
+    if (parts.options.fsync === 'interval') {
+      this.#timer = setInterval(() => void this.#periodicSync(), parts.options.fsyncIntervalMs);
+      this.#timer.unref();
+    }
+    parts.preallocator.start();
+  }
+
+  get #active(): Segment {
+    return this.#segments[this.#segments.length - 1]!;
+  }
+
+  get startOffset(): number {
+    return this.#segments[0]!.baseOffset;
+  }
+
+  get endOffset(): number {
+    return this.#endOffset;
+  }
+
+  get sizeBytes(): number {
+    return this.#size;
+  }
+
+  append(batches: Buffer): Promise<AppendResult> {
+    if (this.#closed) return Promise.reject(syError('SY_ERR_SERVER_SHUTTING_DOWN'));
+    let headers: BatchHeader[];
+    try {
+      headers = verifyBatches(batches);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const producers = this.#p.producers;
+    const now = Date.now();
+    const mark = producers.mark();
+    let offset = this.#nextOffset;
+    let records = 0;
+    let firstDup: BatchMeta | null = null;
+    let lastDup: BatchMeta | null = null;
+    try {
+      for (let i = 0; i < headers.length; i++) {
+        const h = headers[i]!;
+        const dup = h.producerId >= 0 ? producers.check(h, this.#p.partition) : null;
+        if ((dup !== null) !== (firstDup !== null) && i > 0) {
+          throw syError('SY_ERR_PRODUCER_SEQUENCE_GAP', {
+            ...{ producerId: h.producerId, sequence: h.baseSequence, partition: this.#p.partition },
+            expected: 'a call of only new or only retried batches',
+          });
+        }
+        if (dup !== null) {
+          firstDup ??= dup;
+          lastDup = dup;
+          continue;
+        }
+        if (h.producerId >= 0) producers.record(h, offset, now);
+        setBaseOffset(batches, h.position, offset);
+        h.baseOffset = offset;
+        offset += h.lastOffsetDelta + 1;
+        records += h.recordCount;
+      }
+    } catch (err) {
+      producers.rollback(mark);
+      return Promise.reject(err);
+    }
+    let promise: Promise<AppendResult>;
+    if (firstDup !== null && lastDup !== null) {
+      const result = {
+        baseOffset: firstDup.firstOffset,
+        lastOffset: lastDup.lastOffset,
+        appendTime: now,
+        duplicate: true,
+      };
+      promise = this.#open.add(null, headers, 0, result);
+    } else {
+      const result = {
+        baseOffset: this.#nextOffset,
+        lastOffset: offset - 1,
+        appendTime: now,
+        duplicate: false,
+      };
+      this.#nextOffset = offset;
+      promise = this.#open.add(batches, headers, records, result);
+    }
+    if (!this.#flushing) {
+      this.#flushing = true;
+      this.#flushed = this.#flushLoop();
+    }
+    return promise;
+  }
+
+  async #flushLoop(): Promise<void> {
+    while (this.#open.appends.length > 0) {
+      const group = this.#open;
+      this.#open = new AppendGroup(this.#p.producers.mark());
+      try {
+        if (group.bytes > 0) await this.#write(group);
+      } catch (err) {
+        await this.#fail(group, err);
+        continue;
+      }
+      this.#p.producers.release(this.#open.producerMark);
+      const observer = this.#p.options.observer;
+      for (const a of group.appends) {
+        observer.onAppend?.(a.records, a.bytes?.length ?? 0);
+        a.resolve(a.result);
+      }
+      for (const listener of this.#listeners) {
+        try {
+          listener();
+        } catch {
+          // A listener's failure is its own; the append is durable.
+        }
+      }
+    }
+    this.#flushing = false;
+  }
+
+  async #write(group: AppendGroup): Promise<void> {
+    let seg = this.#active;
+    if (seg.size > 0 && seg.size + group.bytes > this.#config.segmentBytes) seg = await this.#roll();
+    const start = seg.size;
+    await writeAll(seg.fd, group.buffers, start, group.bytes);
+    const { fsync, observer, indexIntervalBytes } = this.#p.options;
+    if (fsync === 'always') {
+      const t = performance.now();
+      await datasync(seg.fd);
+      observer.onFsync?.(performance.now() - t, group.bytes);
+    } else {
+      this.#dirty = true;
+      observer.onFsync?.(0, group.bytes);
+    }
+    let position = start;
+    for (const a of group.appends) {
+      if (a.bytes === null) continue;
+      seg.noteWritten(a.headers, position, indexIntervalBytes);
+      position += a.bytes.length;
+    }
+    seg.persistIndexes();
+    this.#size += group.bytes;
+    this.#endOffset = seg.nextOffset;
+  }
+
+  /** Undoes a failed group and everything queued behind it; the log is left exactly as before. */
+  async #fail(group: AppendGroup, cause: unknown): Promise<void> {
+    const failed = [...group.appends, ...this.#open.appends];
+    this.#p.producers.rollback(group.producerMark);
+    this.#open = new AppendGroup(this.#p.producers.mark());
+    this.#nextOffset = this.#endOffset;
+    const err = isSwitchyardError(cause)
+      ? cause
+      : storageError(cause, `append to ${this.#p.stream}/${this.#p.partition}`);
+    const seg = this.#active;
+    try {
+      // Cut whatever part of the group reached the file, so it can never be recovered as data.
+      fs.ftruncateSync(seg.fd, seg.size);
+      if (seg.capacity > seg.size) fs.ftruncateSync(seg.fd, seg.capacity);
+    } catch {
+      // Recovery cuts an unacknowledged tail by its checksum and offsets anyway.
+    }
+    for (const a of failed) a.reject(err);
+  }
+
+  async #roll(): Promise<Segment> {
+    const old = this.#active;
+    await old.seal();
+    await writeProducerSnapshot(this.#p.dir, this.#p.producers, old.nextOffset);
+    const seg = await createActiveSegment(this.#p.dir, old.nextOffset, this.#p.preallocator);
+    this.#segments.push(seg);
+    this.#p.preallocator.start();
+    return seg;
+  }
+
+  async #periodicSync(): Promise<void> {
+    if (!this.#dirty || this.#closed) return;
+    this.#dirty = false;
+    const t = performance.now();
+    await datasync(this.#active.fd).catch(() => {
+      this.#dirty = true;
+    });
+    this.#p.options.observer.onFsync?.(performance.now() - t, 0);
+  }
+
+  async read(offset: number, maxBytes: number): Promise<ReadResult> {
+    const start = this.startOffset;
+    const end = this.#endOffset;
+    if (!Number.isInteger(offset) || offset < start || offset > end) {
+      const { stream, partition } = this.#p;
+      throw syError('SY_ERR_OFFSET_OUT_OF_RANGE', { offset, stream, partition, start, end });
+    }
+    if (offset < end) {
+      let seg: Segment | undefined = this.#segmentFor(offset);
+      while (seg !== undefined) {
+        seg.acquire();
+        let r: Awaited<ReturnType<Segment['read']>>;
+        try {
+          r = await seg.read(
+            offset,
+            maxBytes,
+            this.#p.options.verifyChecksumsOnRead,
+            this.#p.options.indexIntervalBytes,
+          );
+        } finally {
+          seg.release();
+        }
+        if (r !== null) return { ...r, highWatermark: this.#endOffset, logStartOffset: this.startOffset };
+        const base: number = seg.baseOffset;
+        seg = this.#segments.find((s) => s.baseOffset > base);
+      }
+      // Compaction removed every record from `offset` to the end: continue at the end.
+      return {
+        data: EMPTY,
+        nextOffset: end,
+        highWatermark: this.#endOffset,
+        logStartOffset: this.startOffset,
+      };
+    }
+    return { data: EMPTY, nextOffset: offset, highWatermark: end, logStartOffset: start };
+  }
+
+  #segmentFor(offset: number): Segment {
+    const segs = this.#segments;
+    let lo = 0;
+    let hi = segs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (segs[mid]!.baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return segs[lo]!;
+  }
+
+  async offsetForTimestamp(timestamp: number): Promise<number> {
+    for (const seg of this.#segments) {
+      if (seg.maxTimestamp < timestamp) continue;
+      seg.acquire();
+      try {
+        const found = await seg.findTimestamp(timestamp);
+        if (found !== null) return Math.max(found, this.startOffset);
+      } finally {
+        seg.release();
+      }
+    }
+    return this.#endOffset;
+  }
+
+  onAppend(listener: () => void): () => void {
+    const wrapped = () => listener();
+    this.#listeners.add(wrapped);
+    return () => this.#listeners.delete(wrapped);
+  }
+
+  clean(now: number): Promise<number> {
+    const run = this.#cleaning.then(() => this.#clean(now));
+    this.#cleaning = run.catch(() => {});
+    return run;
+  }
+
+  async #clean(now: number): Promise<number> {
+    const config = this.#config;
+    let retained = 0;
+    for (const seg of segmentsToDelete(this.#segments, config, now)) {
+      this.#segments.splice(this.#segments.indexOf(seg), 1);
+      this.#size -= seg.size;
+      retained += seg.size;
+      await seg.remove().catch((err: unknown) => {
+        throw storageError(err, `delete ${seg.path('.log')}`);
+      });
+    }
+    let compacted = 0;
+    if (config.cleanupPolicy.includes('compact') && this.#segments.length > 1) {
+      const latest = await latestOffsets(this.#segments.slice());
+      for (const seg of this.#segments.slice(0, -1)) {
+        const fresh = await compactSegment(
+          seg,
+          latest,
+          now - config.deleteRetentionMs,
+          this.#p.options.indexIntervalBytes,
+        );
+        const at = this.#segments.indexOf(seg);
+        if (fresh === null || at < 0) continue;
+        this.#segments[at] = fresh;
+        this.#size += fresh.size - seg.size;
+        compacted += seg.size - fresh.size;
+        seg.retire();
+      }
+    }
+    this.#p.producers.expire(now, this.#p.options.producerExpirationMs);
+    this.#p.options.observer.onClean?.(retained, compacted);
+    return retained + compacted;
+  }
+
+  reconfigure(config: PartitionLogConfig): void {
+    this.#config = config;
+    this.#p.preallocator.capacity = config.segmentBytes;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#timer !== null) clearInterval(this.#timer);
+    await this.#flushed;
+    await this.#cleaning;
+    await this.#p.preallocator.stop();
+    try {
+      await this.#active.flush();
+      await writeProducerSnapshot(this.#p.dir, this.#p.producers, this.#endOffset);
+    } finally {
+      for (const seg of this.#segments) seg.retire();
+    }
+  }
+}
