@@ -1,0 +1,359 @@
+/**
+ * A strict RFC 8259 pull scanner over the bytes of a JSON document. It finds value boundaries and
+ * validates everything it passes over (grammar, escapes, UTF-8 inside strings, nesting depth) without
+ * building objects, so a body parser can keep each event's original bytes instead of re-serializing.
+ */
+import { jsonSyntaxError } from './json-syntax-error.ts';
+import { scanNumber, scanString } from './json-tokens.ts';
+
+/** What the next value is, judged by its first byte. */
+export type JsonKind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
+
+/** Scanner options. */
+export interface JsonScannerOptions {
+  /** Deepest nesting of objects and arrays accepted (default 128). */
+  maxDepth?: number;
+}
+
+/** The default nesting limit: deep enough for real events, shallow enough to bound work per byte. */
+export const DEFAULT_MAX_DEPTH = 128;
+
+const E_VALUE = 'a value (object, array, string, number, true, false or null)';
+const E_NAME_OR_CLOSE = "a member name in double quotes or '}'";
+const E_NAME_AFTER_COMMA = "a member name in double quotes after ','";
+const E_COLON = "':' after a member name";
+const E_AFTER_MEMBER = "',' or '}' after a member";
+const E_AFTER_ELEMENT = "',' or ']' after an element";
+
+// Container kinds by depth (1 = object, 0 = array) for scanValue. Shared by all scanners: a scan
+// runs to completion without yielding, so no two scans can interleave on one thread.
+let stack = new Uint8Array(DEFAULT_MAX_DEPTH + 2);
+
+/** Validating pull scanner; throws only `SY_ERR_REQUEST_MALFORMED_JSON` with the byte position. */
+export class JsonScanner {
+  /** The document. */
+  readonly buf: Buffer;
+  /** The next byte to read. */
+  pos = 0;
+  /** Current nesting depth of the containers entered through the pull methods. */
+  depth = 0;
+  /** Set by the last string read (member name or string value): its content span and whether it has escapes. */
+  strStart = 0;
+  strEnd = 0;
+  strEscaped = false;
+  /** Position and expectation of the last failure of a non-throwing scan. */
+  errPos = 0;
+  errExpected = '';
+  readonly #maxDepth: number;
+  /** True right after entering a container: no ',' is expected before its first member or element. */
+  #first = false;
+
+  constructor(buf: Buffer, options: JsonScannerOptions = {}) {
+    this.buf = buf;
+    this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    if (stack.length < this.#maxDepth + 2) stack = new Uint8Array(this.#maxDepth + 2);
+  }
+
+  /** Skips whitespace and tells the kind of the next value; throws when no value can start there. */
+  peek(): JsonKind {
+    const b = this.buf;
+    let p = this.pos;
+    let c = b[p];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+    this.pos = p;
+    if (c === 0x7b) return 'object';
+    if (c === 0x5b) return 'array';
+    if (c === 0x22) return 'string';
+    if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39)) return 'number';
+    if (c === 0x74 || c === 0x66) return 'boolean';
+    if (c === 0x6e) return 'null';
+    throw jsonSyntaxError(b, p, E_VALUE);
+  }
+
+  /** Consumes the `{` of an object (after `peek() === 'object'`). */
+  enterObject(): void {
+    this.#enter();
+  }
+
+  /** Consumes the `[` of an array (after `peek() === 'array'`). */
+  enterArray(): void {
+    this.#enter();
+  }
+
+  #enter(): void {
+    if (this.depth >= this.#maxDepth) throw jsonSyntaxError(this.buf, this.pos, this.#depthText());
+    this.depth++;
+    this.pos++;
+    this.#first = true;
+  }
+
+  /** Moves to the next member of the current object and reads its name (see `strStart`); false at `}`. */
+  nextMember(): boolean {
+    const b = this.buf;
+    let p = this.pos;
+    let c = b[p];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+    if (c === 0x7d) {
+      this.pos = p + 1;
+      this.depth--;
+      this.#first = false;
+      return false;
+    }
+    let expected = E_NAME_OR_CLOSE;
+    if (!this.#first) {
+      if (c !== 0x2c) throw jsonSyntaxError(b, p, E_AFTER_MEMBER);
+      c = b[++p];
+      while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+      expected = E_NAME_AFTER_COMMA;
+    }
+    if (c !== 0x22) throw jsonSyntaxError(b, p, expected);
+    p = scanString(this, p);
+    if (p < 0) throw jsonSyntaxError(b, this.errPos, this.errExpected);
+    c = b[p];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+    if (c !== 0x3a) throw jsonSyntaxError(b, p, E_COLON);
+    this.pos = p + 1;
+    this.#first = false;
+    return true;
+  }
+
+  /** Moves to the next element of the current array; false at `]`. */
+  nextElement(): boolean {
+    const b = this.buf;
+    let p = this.pos;
+    let c = b[p];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+    if (this.#first) {
+      this.#first = false;
+      if (c === 0x5d) {
+        this.pos = p + 1;
+        this.depth--;
+        return false;
+      }
+      this.pos = p;
+      return true;
+    }
+    if (c === 0x5d) {
+      this.pos = p + 1;
+      this.depth--;
+      return false;
+    }
+    if (c !== 0x2c) throw jsonSyntaxError(b, p, E_AFTER_ELEMENT);
+    this.pos = p + 1;
+    return true;
+  }
+
+  /** True when the last string read equals `name` (bytes of a plain ASCII name). */
+  nameIs(name: Uint8Array): boolean {
+    const len = name.length;
+    const s = this.strStart;
+    if (this.strEnd - s !== len || this.strEscaped) return this.strEscaped && this.text() === latin1(name);
+    const b = this.buf;
+    for (let i = 0; i < len; i++) if (b[s + i] !== name[i]) return false;
+    return true;
+  }
+
+  /** The last string read, decoded. */
+  text(): string {
+    const b = this.buf;
+    if (!this.strEscaped) return b.toString('utf8', this.strStart, this.strEnd);
+    // Already validated, so the engine's parser decodes the escapes exactly as JSON.parse would.
+    return JSON.parse(b.toString('utf8', this.strStart - 1, this.strEnd + 1)) as string;
+  }
+
+  /** The last string read as UTF-8 bytes: a view into the document when it has no escapes. */
+  textBytes(): Buffer {
+    if (!this.strEscaped) return this.buf.subarray(this.strStart, this.strEnd);
+    return Buffer.from(this.text(), 'utf8');
+  }
+
+  /** Reads a string value; its span is in `strStart`/`strEnd`. */
+  readString(): void {
+    const b = this.buf;
+    let p = this.pos;
+    let c = b[p];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+    if (c !== 0x22) throw jsonSyntaxError(b, p, 'a string');
+    p = scanString(this, p);
+    if (p < 0) throw jsonSyntaxError(b, this.errPos, this.errExpected);
+    this.pos = p;
+  }
+
+  /** Reads a number. */
+  readNumber(): number {
+    const b = this.buf;
+    let start = this.pos;
+    let c = b[start];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++start];
+    if (c !== 0x2d && !(c !== undefined && c >= 0x30 && c <= 0x39))
+      throw jsonSyntaxError(b, start, 'a number');
+    const p = scanNumber(this, start);
+    if (p < 0) throw jsonSyntaxError(b, this.errPos, this.errExpected);
+    this.pos = p;
+    // Small plain integers are summed in place; anything else goes through the engine's conversion.
+    if (p - start < 16) {
+      let v = 0;
+      let i = start;
+      for (; i < p; i++) {
+        const c = b[i]!;
+        if (c < 0x30 || c > 0x39) break;
+        v = v * 10 + (c - 0x30);
+      }
+      if (i === p) return v;
+    }
+    return Number(b.toString('latin1', start, p));
+  }
+
+  /** Validates and passes over one whole value; returns its start, `pos` is then its end. */
+  skipValue(): number {
+    const b = this.buf;
+    let p = this.pos;
+    let c = b[p];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+    const end = this.scanValue(p, this.depth);
+    if (end < 0) throw jsonSyntaxError(b, this.errPos, this.errExpected);
+    this.pos = end;
+    return p;
+  }
+
+  /** Requires that only whitespace follows; throws on trailing garbage. */
+  finish(): void {
+    const b = this.buf;
+    let p = this.pos;
+    let c = b[p];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+    if (p < b.length) throw jsonSyntaxError(b, p, 'the end of input after the JSON value');
+    this.pos = p;
+  }
+
+  /** True when the whole document is exactly one valid JSON value (whitespace around allowed). */
+  validate(): boolean {
+    const b = this.buf;
+    let p = 0;
+    let c = b[p];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+    p = this.scanValue(p, 0);
+    if (p < 0) return false;
+    c = b[p];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+    if (p < b.length) {
+      this.#fail(p, 'the end of input after the JSON value');
+      return false;
+    }
+    return true;
+  }
+
+  /** Throws the error a failed `validate()` recorded. */
+  throwRecorded(): never {
+    throw jsonSyntaxError(this.buf, this.errPos, this.errExpected);
+  }
+
+  /**
+   * Non-throwing core: validates one value starting exactly at `p` (no leading whitespace) at nesting
+   * `depth`; returns the position after it, or -1 with `errPos`/`errExpected` set. Iterative, so deep
+   * input costs a stack slot per level in a byte array, never a JS stack frame.
+   */
+  scanValue(p: number, depth: number): number {
+    const b = this.buf;
+    const kinds = stack;
+    const max = this.#maxDepth;
+    const base = depth;
+    let c: number | undefined;
+    for (;;) {
+      c = b[p];
+      if (c === 0x22) {
+        p = scanString(this, p);
+        if (p < 0) return -1;
+      } else if (c === 0x7b || c === 0x5b) {
+        if (depth >= max) return this.#fail(p, this.#depthText());
+        const isObject = c === 0x7b;
+        c = b[++p];
+        while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+        if (isObject) {
+          if (c === 0x7d) p++;
+          else {
+            if (c !== 0x22) return this.#fail(p, E_NAME_OR_CLOSE);
+            p = scanString(this, p);
+            if (p < 0) return -1;
+            c = b[p];
+            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+            if (c !== 0x3a) return this.#fail(p, E_COLON);
+            c = b[++p];
+            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+            kinds[++depth] = 1;
+            continue;
+          }
+        } else if (c === 0x5d) p++;
+        else {
+          kinds[++depth] = 0;
+          continue;
+        }
+      } else if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39)) {
+        p = scanNumber(this, p);
+        if (p < 0) return -1;
+      } else if (c === 0x74) {
+        if (b[p + 1] !== 0x72 || b[p + 2] !== 0x75 || b[p + 3] !== 0x65) return this.#literal(p, 'true');
+        p += 4;
+      } else if (c === 0x66) {
+        if (b[p + 1] !== 0x61 || b[p + 2] !== 0x6c || b[p + 3] !== 0x73 || b[p + 4] !== 0x65) {
+          return this.#literal(p, 'false');
+        }
+        p += 5;
+      } else if (c === 0x6e) {
+        if (b[p + 1] !== 0x75 || b[p + 2] !== 0x6c || b[p + 3] !== 0x6c) return this.#literal(p, 'null');
+        p += 4;
+      } else return this.#fail(p, E_VALUE);
+      // After a value: close containers until one continues with ','.
+      for (;;) {
+        if (depth === base) return p;
+        c = b[p];
+        while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+        if (kinds[depth] === 1) {
+          if (c === 0x2c) {
+            c = b[++p];
+            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+            if (c !== 0x22) return this.#fail(p, E_NAME_AFTER_COMMA);
+            p = scanString(this, p);
+            if (p < 0) return -1;
+            c = b[p];
+            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+            if (c !== 0x3a) return this.#fail(p, E_COLON);
+            c = b[++p];
+            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+            break;
+          }
+          if (c !== 0x7d) return this.#fail(p, E_AFTER_MEMBER);
+        } else {
+          if (c === 0x2c) {
+            c = b[++p];
+            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+            break;
+          }
+          if (c !== 0x5d) return this.#fail(p, E_AFTER_ELEMENT);
+        }
+        p++;
+        depth--;
+      }
+    }
+  }
+
+  #literal(p: number, word: string): number {
+    let i = 1;
+    while (this.buf[p + i] === word.charCodeAt(i)) i++;
+    return this.#fail(p + i, `'${word}'`);
+  }
+
+  #depthText(): string {
+    return `at most ${this.#maxDepth} levels of nesting`;
+  }
+
+  #fail(p: number, expected: string): number {
+    this.errPos = p;
+    this.errExpected = expected;
+    return -1;
+  }
+}
+
+function latin1(bytes: Uint8Array): string {
+  return String.fromCharCode(...bytes);
+}
