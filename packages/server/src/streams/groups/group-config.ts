@@ -10,7 +10,7 @@ export interface GroupCoordinatorConfig {
   /** Shortest and longest session timeout a member may ask for (Kafka: 6 s and 30 min). */
   minSessionTimeoutMs: number;
   maxSessionTimeoutMs: number;
-  /** How long a member may keep a revoked partition before it is removed from the group. */
+  /** Default time a member has, from the answer that revokes a partition, to stop consuming it; then it is taken back. */
   rebalanceTimeoutMs: number;
   /** Heartbeat interval suggested to members (at most a third of their session timeout). */
   heartbeatIntervalMs: number;

@@ -14,6 +14,8 @@ export type RebalanceReason = 'join' | 'subscription' | 'leave' | 'expiry' | 'pa
 export interface GroupObserver {
   onRebalance?(group: string, generation: number, reason: RebalanceReason): void;
   onMemberRemoved?(group: string, memberId: string, reason: 'left' | 'expired'): void;
+  /** A member kept partitions it was told to revoke past its rebalance timeout; they were taken back. */
+  onRevocationTimeout?(group: string, memberId: string): void;
   onCommit?(group: string, offsets: number): void;
   onWriteConflict?(group: string): void;
 }

@@ -137,7 +137,7 @@ export class GroupCoordinator {
       }
       const now = this.#timer.now();
       member.lastHeartbeatAt = now;
-      if (reported !== undefined) m.release(memberId, reported, now);
+      if (reported !== undefined) m.release(memberId, reported);
       await rt.refreshPartitions();
       return this.#answer(rt, memberId, now);
     });

@@ -20,8 +20,8 @@ export interface Member {
   readonly owned: Set<string>;
   /** Partitions the strategy wants it to hold. */
   target: Set<string>;
-  /** Since when it holds a partition outside its target; undefined while it holds none. */
-  revokingSince: number | undefined;
+  /** Partitions it was told to give up (held, outside its target) → when it was told. */
+  readonly toldToRevoke: Map<string, number>;
 }
 
 /** Group state: `Empty` (no members), `Stable` (every member holds exactly its target), or `Reconciling`. */
@@ -71,8 +71,8 @@ export class GroupMembership {
   }
 
   /** Adds a member with nothing owned and no target (call `retarget` next). */
-  add(member: Omit<Member, 'owned' | 'target' | 'revokingSince'>): Member {
-    const added: Member = { ...member, owned: new Set(), target: new Set(), revokingSince: undefined };
+  add(member: Omit<Member, 'owned' | 'target' | 'toldToRevoke'>): Member {
+    const added: Member = { ...member, owned: new Set(), target: new Set(), toldToRevoke: new Map() };
     this.#members.set(member.memberId, added);
     return added;
   }
@@ -87,7 +87,7 @@ export class GroupMembership {
   }
 
   /** Recomputes every member's target with the group's strategy, starting from the previous targets. */
-  retarget(counts: ReadonlyMap<string, number>, now: number): void {
+  retarget(counts: ReadonlyMap<string, number>): void {
     this.partitionCounts = counts;
     const members = this.members();
     if (members.length === 0 || this.strategy === undefined) return;
@@ -100,26 +100,22 @@ export class GroupMembership {
       m.target = new Set(
         (assignment.get(m.memberId) ?? []).map((tp) => partitionKey(tp.stream, tp.partition)),
       );
-      this.#trackRevoking(m, now);
+      this.#forgetSettled(m);
     }
   }
 
   /** Applies a member's report of what it holds. It can only release: it never gains a partition by claiming it. */
-  release(memberId: string, reported: ReadonlySet<string>, now: number): void {
+  release(memberId: string, reported: ReadonlySet<string>): void {
     const member = this.#members.get(memberId);
     if (member === undefined) return;
-    for (const key of member.owned) {
-      if (reported.has(key)) continue;
-      member.owned.delete(key);
-      this.#holder.delete(key);
-    }
-    this.#trackRevoking(member, now);
+    for (const key of member.owned) if (!reported.has(key)) this.#drop(member, key);
   }
 
   /**
    * Grants the member each target partition that no member holds, and returns what it may hold now:
-   * its owned partitions that are still in its target. A partition moving from A to B reaches B only
-   * once A has released it (report, leave or expiry).
+   * its owned partitions that are still in its target. The answer tells it to give up the rest, and
+   * its rebalance timeout for each starts now. A partition moving from A to B reaches B only once A
+   * has released it (report, leave, expiry, or revocation timeout).
    */
   reconcile(memberId: string, now: number): StreamPartition[] {
     const member = this.#members.get(memberId);
@@ -129,23 +125,40 @@ export class GroupMembership {
       member.owned.add(key);
       this.#holder.set(key, memberId);
     }
-    this.#trackRevoking(member, now);
+    for (const key of member.owned) {
+      if (!member.target.has(key) && !member.toldToRevoke.has(key)) member.toldToRevoke.set(key, now);
+    }
     return partitionsFromKeys([...member.owned].filter((key) => member.target.has(key)));
   }
 
-  /** Members whose session ran out, or who kept a revoked partition past their rebalance timeout. */
+  /** Members whose session ran out. */
   expired(now: number): string[] {
     return this.members()
-      .filter((m) => now >= this.deadlineOf(m))
+      .filter((m) => now >= m.lastHeartbeatAt + m.sessionTimeoutMs)
       .map((m) => m.memberId);
   }
 
-  /** The time at which a member expires unless it heartbeats (or releases what it owes). */
+  /**
+   * Takes back partitions a member was told to revoke more than its rebalance timeout ago: a member
+   * must stop consuming a revoked partition within that time even if it never reports it.
+   * Returns the ids of the members that lost partitions.
+   */
+  revokeOverdue(now: number): string[] {
+    const overdue: string[] = [];
+    for (const m of this.members()) {
+      const late = [...m.toldToRevoke].filter(([, told]) => now >= told + m.rebalanceTimeoutMs);
+      for (const [key] of late) this.#drop(m, key);
+      if (late.length > 0) overdue.push(m.memberId);
+    }
+    return overdue;
+  }
+
+  /** The next time something about this member falls due: its session end or a revocation deadline. */
   deadlineOf(member: Member): number {
-    const session = member.lastHeartbeatAt + member.sessionTimeoutMs;
-    return member.revokingSince === undefined
-      ? session
-      : Math.min(session, member.revokingSince + member.rebalanceTimeoutMs);
+    let deadline = member.lastHeartbeatAt + member.sessionTimeoutMs;
+    for (const told of member.toldToRevoke.values())
+      deadline = Math.min(deadline, told + member.rebalanceTimeoutMs);
+    return deadline;
   }
 
   /** `Empty`, `Stable` when every member holds exactly its target, else `Reconciling`. */
@@ -163,9 +176,14 @@ export class GroupMembership {
     return partitionsFromKeys([...member.owned].filter((key) => !member.target.has(key)));
   }
 
-  #trackRevoking(member: Member, now: number): void {
-    const owes = [...member.owned].some((key) => !member.target.has(key));
-    if (!owes) member.revokingSince = undefined;
-    else if (member.revokingSince === undefined) member.revokingSince = now;
+  #drop(member: Member, key: string): void {
+    member.owned.delete(key);
+    member.toldToRevoke.delete(key);
+    this.#holder.delete(key);
+  }
+
+  /** A partition back in the target is no longer being revoked. */
+  #forgetSettled(member: Member): void {
+    for (const key of member.toldToRevoke.keys()) if (member.target.has(key)) member.toldToRevoke.delete(key);
   }
 }

@@ -16,7 +16,9 @@ export interface JoinRequest {
   streams: readonly string[];
   /** Must equal the strategy of the group's live members; default: theirs, or the configured default. */
   strategy?: string;
+  /** Without a heartbeat for this long the member is removed and its partitions handed on. */
   sessionTimeoutMs?: number;
+  /** From the answer that revokes a partition, the member must stop consuming it within this time. */
   rebalanceTimeoutMs?: number;
   /** Free text shown in describe, and the start of generated member ids. */
   clientId?: string;

@@ -56,7 +56,7 @@ export class GroupRuntime {
     const m = this.membership;
     const doc = await this.write((d) => withGeneration(d, Math.max(d.generation, m.generation) + 1));
     m.generation = doc.generation;
-    m.retarget(change(), this.#ctx.now());
+    m.retarget(change());
     this.#ctx.notify((o) => o.onRebalance?.(this.group, m.generation, reason));
   }
 
@@ -73,9 +73,13 @@ export class GroupRuntime {
     for (const id of memberIds) this.#ctx.notify((o) => o.onMemberRemoved?.(this.group, id, why));
   }
 
-  /** Removes members whose session or rebalance timeout has passed. */
+  /** Removes members whose session ran out and takes back revoked partitions held past the rebalance timeout. */
   async expire(): Promise<void> {
-    const expired = this.membership.expired(this.#ctx.now());
+    const now = this.#ctx.now();
+    for (const id of this.membership.revokeOverdue(now)) {
+      this.#ctx.notify((o) => o.onRevocationTimeout?.(this.group, id));
+    }
+    const expired = this.membership.expired(now);
     if (expired.length > 0) await this.removeMembers(expired, 'expiry');
   }
 
