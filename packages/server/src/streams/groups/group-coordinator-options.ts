@@ -39,6 +39,8 @@ export interface GroupSummary {
   generation: number;
   members: number;
   strategy: string | null;
+  /** Sum of the known partition lags; only when `list` was given log offsets. */
+  totalLag?: number;
 }
 
 /** A member id like Kafka's: the client id made name-safe, then a random UUID. */

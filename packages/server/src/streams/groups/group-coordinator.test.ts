@@ -236,6 +236,10 @@ describe('GroupCoordinator: list, describe, delete', () => {
         ['stored', 'Empty', 0],
       ],
     );
+    assert.deepEqual(
+      (await coordinator.list(() => ({ start: 0, end: 9 }))).map((s) => s.totalLag),
+      [6 * 9, 9 - 7],
+    );
     const d = await coordinator.describe('stored', () => ({ start: 0, end: 9 }));
     assert.deepEqual([d.state, d.partitions.length, d.partitions[0]?.lag], ['Empty', 1, 2]);
     await assert.rejects(coordinator.delete('live'), code('SY_ERR_GROUP_NOT_EMPTY'));

@@ -10,6 +10,7 @@ import {
 } from './group-coordinator-options.ts';
 import { describeGroup, type GroupDescription, type LogOffsetsOf } from './group-description.ts';
 import { type CommittedOffset, emptyGroupDocument, withOffsets } from './group-document.ts';
+import { GroupMembership } from './group-membership.ts';
 import {
   assertName,
   type CommitRequest,
@@ -22,7 +23,7 @@ import {
 import { GroupRuntime, type RuntimeContext, TakenOver } from './group-runtime.ts';
 import { GroupStore } from './group-store.ts';
 import { KeyedQueue } from './keyed-queue.ts';
-import type { StreamPartition } from './stream-partition.ts';
+import { compareStrings, type StreamPartition } from './stream-partition.ts';
 import { systemTimer, type Timer } from './timer.ts';
 
 /**
@@ -185,23 +186,32 @@ export class GroupCoordinator {
     return [...(await this.#store.read(group)).doc.offsets];
   }
 
-  /** Every group: those stored in the KV store and those with live members. */
-  async list(): Promise<GroupSummary[]> {
-    const summaries = new Map<string, GroupSummary>();
-    for (const { group, doc } of await this.#store.list()) {
-      summaries.set(group, { group, state: 'Empty', generation: doc.generation, members: 0, strategy: null });
-    }
-    for (const [group, { membership: m }] of this.#groups) {
-      if (m.size === 0) continue;
-      summaries.set(group, {
+  /**
+   * Every group: those stored in the KV store and those with live members. With `logOffsetsOf`, each
+   * summary also carries `totalLag` (as in `describe`).
+   */
+  async list(logOffsetsOf?: LogOffsetsOf): Promise<GroupSummary[]> {
+    const stored = new Map((await this.#store.list()).map(({ group, doc }) => [group, doc]));
+    const names = new Set([
+      ...stored.keys(),
+      ...[...this.#groups].filter(([, rt]) => rt.membership.size > 0).map(([g]) => g),
+    ]);
+    const summaries: GroupSummary[] = [];
+    for (const group of [...names].sort(compareStrings)) {
+      const doc = stored.get(group) ?? emptyGroupDocument();
+      const m = this.#groups.get(group)?.membership ?? new GroupMembership(doc.generation);
+      const summary: GroupSummary = {
         group,
         state: m.state(),
-        generation: m.generation,
+        generation: Math.max(m.generation, doc.generation),
         members: m.size,
         strategy: m.strategy ?? null,
-      });
+      };
+      if (logOffsetsOf !== undefined)
+        summary.totalLag = (await describeGroup(group, m, doc, logOffsetsOf)).totalLag;
+      summaries.push(summary);
     }
-    return [...summaries.values()].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+    return summaries;
   }
 
   /** State, members, assignments, committed offsets and lag; `logOffsetsOf` supplies each partition's log offsets. */
