@@ -33,6 +33,7 @@ const DATA = 256;
 const DATA_BASE64 = 512;
 const PARTITIONKEY = 1024;
 const REQUIRED = [SPECVERSION, ID, SOURCE, TYPE];
+const REQUIRED_MASK = SPECVERSION | ID | SOURCE | TYPE;
 
 const NAMES = new Map<number, string>([
   [SPECVERSION, 'specversion'],
@@ -102,8 +103,7 @@ export function scanCloudEvent(sc: JsonScanner, index: number, limits: BodyLimit
       scanExtension(sc, index);
       continue;
     }
-    const name = NAMES.get(bit)!;
-    if ((seen & bit) !== 0) throw eventInvalid(index, `attribute '${name}' appears twice`);
+    if ((seen & bit) !== 0) throw eventInvalid(index, `attribute '${NAMES.get(bit)}' appears twice`);
     seen |= bit;
     const k = sc.peek();
     // In the JSON format an attribute set to null is the same as an absent one.
@@ -112,14 +112,15 @@ export function scanCloudEvent(sc: JsonScanner, index: number, limits: BodyLimit
       if (k !== 'null') present |= bit;
       continue;
     }
-    if (k !== 'string') throw eventInvalid(index, `'${name}' must be a string, found ${kindText(k)}`);
+    if (k !== 'string')
+      throw eventInvalid(index, `'${NAMES.get(bit)}' must be a string, found ${kindText(k)}`);
     sc.readString();
     present |= bit;
     if (bit === SPECVERSION) {
       if (!sc.nameIs(V1_0))
         throw eventInvalid(index, `'specversion' must be "1.0", found ${JSON.stringify(sc.text())}`);
     } else if (bit === ID || bit === SOURCE || bit === TYPE || bit === DATASCHEMA) {
-      if (sc.strEnd === sc.strStart) throw eventInvalid(index, `'${name}' must not be empty`);
+      if (sc.strEnd === sc.strStart) throw eventInvalid(index, `'${NAMES.get(bit)}' must not be empty`);
     } else if (bit === TIME) {
       if (sc.strEscaped) {
         const bytes = sc.textBytes();
@@ -132,9 +133,9 @@ export function scanCloudEvent(sc: JsonScanner, index: number, limits: BodyLimit
       if (!isBase64(bytes, 0, bytes.length)) throw eventInvalid(index, "'data_base64' must be padded base64");
     }
   }
-  for (const bit of REQUIRED) {
-    if ((present & bit) === 0)
-      throw eventInvalid(index, `it has no '${NAMES.get(bit)}' (a required attribute)`);
+  if ((present & REQUIRED_MASK) !== REQUIRED_MASK) {
+    const missing = REQUIRED.find((bit) => (present & bit) === 0)!;
+    throw eventInvalid(index, `it has no '${NAMES.get(missing)}' (a required attribute)`);
   }
   if ((present & DATA) !== 0 && (present & DATA_BASE64) !== 0) {
     throw eventInvalid(index, "'data' and 'data_base64' cannot both be present");

@@ -5,6 +5,16 @@
  */
 import { jsonSyntaxError } from './json-syntax-error.ts';
 import { scanNumber, scanString } from './json-tokens.ts';
+import {
+  depthText,
+  E_AFTER_ELEMENT,
+  E_AFTER_MEMBER,
+  E_COLON,
+  E_NAME_AFTER_COMMA,
+  E_NAME_OR_CLOSE,
+  E_VALUE,
+  scanValue,
+} from './json-value.ts';
 
 /** What the next value is, judged by its first byte. */
 export type JsonKind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
@@ -17,17 +27,6 @@ export interface JsonScannerOptions {
 
 /** The default nesting limit: deep enough for real events, shallow enough to bound work per byte. */
 export const DEFAULT_MAX_DEPTH = 128;
-
-const E_VALUE = 'a value (object, array, string, number, true, false or null)';
-const E_NAME_OR_CLOSE = "a member name in double quotes or '}'";
-const E_NAME_AFTER_COMMA = "a member name in double quotes after ','";
-const E_COLON = "':' after a member name";
-const E_AFTER_MEMBER = "',' or '}' after a member";
-const E_AFTER_ELEMENT = "',' or ']' after an element";
-
-// Container kinds by depth (1 = object, 0 = array) for scanValue. Shared by all scanners: a scan
-// runs to completion without yielding, so no two scans can interleave on one thread.
-let stack = new Uint8Array(DEFAULT_MAX_DEPTH + 2);
 
 /** Validating pull scanner; throws only `SY_ERR_REQUEST_MALFORMED_JSON` with the byte position. */
 export class JsonScanner {
@@ -51,7 +50,6 @@ export class JsonScanner {
   constructor(buf: Buffer, options: JsonScannerOptions = {}) {
     this.buf = buf;
     this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-    if (stack.length < this.#maxDepth + 2) stack = new Uint8Array(this.#maxDepth + 2);
   }
 
   /** Skips whitespace and tells the kind of the next value; throws when no value can start there. */
@@ -81,7 +79,7 @@ export class JsonScanner {
   }
 
   #enter(): void {
-    if (this.depth >= this.#maxDepth) throw jsonSyntaxError(this.buf, this.pos, this.#depthText());
+    if (this.depth >= this.#maxDepth) throw jsonSyntaxError(this.buf, this.pos, depthText(this.#maxDepth));
     this.depth++;
     this.pos++;
     this.#first = true;
@@ -237,7 +235,8 @@ export class JsonScanner {
     c = b[p];
     while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
     if (p < b.length) {
-      this.#fail(p, 'the end of input after the JSON value');
+      this.errPos = p;
+      this.errExpected = 'the end of input after the JSON value';
       return false;
     }
     return true;
@@ -248,109 +247,9 @@ export class JsonScanner {
     throw jsonSyntaxError(this.buf, this.errPos, this.errExpected);
   }
 
-  /**
-   * Non-throwing core: validates one value starting exactly at `p` (no leading whitespace) at nesting
-   * `depth`; returns the position after it, or -1 with `errPos`/`errExpected` set. Iterative, so deep
-   * input costs a stack slot per level in a byte array, never a JS stack frame.
-   */
+  /** Non-throwing: validates one value starting exactly at `p`; see `scanValue` in json-value.ts. */
   scanValue(p: number, depth: number): number {
-    const b = this.buf;
-    const kinds = stack;
-    const max = this.#maxDepth;
-    const base = depth;
-    let c: number | undefined;
-    for (;;) {
-      c = b[p];
-      if (c === 0x22) {
-        p = scanString(this, p);
-        if (p < 0) return -1;
-      } else if (c === 0x7b || c === 0x5b) {
-        if (depth >= max) return this.#fail(p, this.#depthText());
-        const isObject = c === 0x7b;
-        c = b[++p];
-        while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
-        if (isObject) {
-          if (c === 0x7d) p++;
-          else {
-            if (c !== 0x22) return this.#fail(p, E_NAME_OR_CLOSE);
-            p = scanString(this, p);
-            if (p < 0) return -1;
-            c = b[p];
-            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
-            if (c !== 0x3a) return this.#fail(p, E_COLON);
-            c = b[++p];
-            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
-            kinds[++depth] = 1;
-            continue;
-          }
-        } else if (c === 0x5d) p++;
-        else {
-          kinds[++depth] = 0;
-          continue;
-        }
-      } else if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39)) {
-        p = scanNumber(this, p);
-        if (p < 0) return -1;
-      } else if (c === 0x74) {
-        if (b[p + 1] !== 0x72 || b[p + 2] !== 0x75 || b[p + 3] !== 0x65) return this.#literal(p, 'true');
-        p += 4;
-      } else if (c === 0x66) {
-        if (b[p + 1] !== 0x61 || b[p + 2] !== 0x6c || b[p + 3] !== 0x73 || b[p + 4] !== 0x65) {
-          return this.#literal(p, 'false');
-        }
-        p += 5;
-      } else if (c === 0x6e) {
-        if (b[p + 1] !== 0x75 || b[p + 2] !== 0x6c || b[p + 3] !== 0x6c) return this.#literal(p, 'null');
-        p += 4;
-      } else return this.#fail(p, E_VALUE);
-      // After a value: close containers until one continues with ','.
-      for (;;) {
-        if (depth === base) return p;
-        c = b[p];
-        while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
-        if (kinds[depth] === 1) {
-          if (c === 0x2c) {
-            c = b[++p];
-            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
-            if (c !== 0x22) return this.#fail(p, E_NAME_AFTER_COMMA);
-            p = scanString(this, p);
-            if (p < 0) return -1;
-            c = b[p];
-            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
-            if (c !== 0x3a) return this.#fail(p, E_COLON);
-            c = b[++p];
-            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
-            break;
-          }
-          if (c !== 0x7d) return this.#fail(p, E_AFTER_MEMBER);
-        } else {
-          if (c === 0x2c) {
-            c = b[++p];
-            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
-            break;
-          }
-          if (c !== 0x5d) return this.#fail(p, E_AFTER_ELEMENT);
-        }
-        p++;
-        depth--;
-      }
-    }
-  }
-
-  #literal(p: number, word: string): number {
-    let i = 1;
-    while (this.buf[p + i] === word.charCodeAt(i)) i++;
-    return this.#fail(p + i, `'${word}'`);
-  }
-
-  #depthText(): string {
-    return `at most ${this.#maxDepth} levels of nesting`;
-  }
-
-  #fail(p: number, expected: string): number {
-    this.errPos = p;
-    this.errExpected = expected;
-    return -1;
+    return scanValue(this, p, depth, this.#maxDepth);
   }
 }
 

@@ -19,7 +19,12 @@ const E_ESCAPE = 'an escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX) after 
 const E_HEX = "4 hex digits after '\\u'";
 const E_UTF8 = 'valid UTF-8 (JSON text must be UTF-8)';
 
-function fail(t: TokenState, p: number, expected: string): number {
+/** 1 for the bytes that need no attention inside a string: printable ASCII other than '"' and '\\'. */
+const PLAIN = new Uint8Array(256);
+for (let c = 0x20; c < 0x80; c++) if (c !== 0x22 && c !== 0x5c) PLAIN[c] = 1;
+
+/** Records a failure on the state; returns -1 for the caller to pass on. */
+export function fail(t: TokenState, p: number, expected: string): number {
   t.errPos = p;
   t.errExpected = expected;
   return -1;
@@ -34,19 +39,33 @@ function isHex(c: number): boolean {
  * and `strEscaped`. Returns the position after the closing quote, or -1.
  */
 export function scanString(t: TokenState, p: number): number {
+  // Kept small so the engine inlines it into the scanner's loops: most strings are short plain ASCII.
   const b = t.buf;
   const n = b.length;
-  const start = ++p;
+  const start = p + 1;
+  let q = start;
+  while (q < n && PLAIN[b[q]!] === 1) q++;
+  if (q < n && b[q] === 0x22) {
+    t.strStart = start;
+    t.strEnd = q;
+    t.strEscaped = false;
+    return q + 1;
+  }
+  return scanStringSlow(t, start, q);
+}
+
+/** The rest of a string from `p` on, where `start` is its first content byte: escapes, UTF-8, errors. */
+function scanStringSlow(t: TokenState, start: number, p: number): number {
+  const b = t.buf;
+  const n = b.length;
   let escaped = false;
   for (;;) {
+    // One table load per byte for the common run of plain ASCII; everything else is handled below.
+    while (p < n && PLAIN[b[p]!] === 1) p++;
     if (p >= n) return fail(t, p, `'"' to end the string that starts at byte ${start - 1}`);
     const c = b[p]!;
     if (c === 0x22) break;
     if (c < 0x80) {
-      if (c >= 0x20 && c !== 0x5c) {
-        p++;
-        continue;
-      }
       if (c !== 0x5c) return fail(t, p, E_CHAR);
       escaped = true;
       const e = b[p + 1]!;
