@@ -49,6 +49,12 @@ describe('parseBinaryCloudEvent', () => {
     assert.equal(parseCloudEvent(record.value, LIMITS).length, 1);
   });
 
+  it('keeps the stored event within the default nesting limit', () => {
+    const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    assert.ok('data' in event({ ...CE, 'content-type': 'application/json' }, deep(127)).json);
+    assert.ok('data_base64' in event({ ...CE, 'content-type': 'application/json' }, deep(128)).json);
+  });
+
   it('treats any +json media type as JSON', () => {
     assert.deepEqual(event({ ...CE, 'content-type': 'application/vnd.order+JSON' }, '[1]').json.data, [1]);
   });

@@ -7,6 +7,7 @@
 import { CLOUD_EVENT_HEADERS } from './cloud-event.ts';
 import { eventTime, isAttributeName, isJsonMediaType } from './cloud-event-attributes.ts';
 import { isJsonValue } from './is-json-value.ts';
+import { DEFAULT_MAX_DEPTH } from './json-scanner.ts';
 import { type BodyLimits, eventInvalid, eventTooLarge, type ParsedRecord } from './parsed-record.ts';
 
 /** HTTP request headers as Node gives them. */
@@ -14,6 +15,8 @@ export type RequestHeaders = Record<string, string | string[] | undefined>;
 
 const REQUIRED = ['specversion', 'id', 'source', 'type'];
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+// The body becomes the value of `data`, one level down: keep the stored event within the default limit.
+const BODY_DEPTH = { maxDepth: DEFAULT_MAX_DEPTH - 1 };
 
 /** Parses a binary-mode CloudEvent (headers + body) into a single record holding the structured event. */
 export function parseBinaryCloudEvent(
@@ -74,7 +77,7 @@ export function parseBinaryCloudEvent(
     head += `,"datacontenttype":${JSON.stringify(contentType)}`;
   let value: Buffer;
   if (body.length === 0) value = Buffer.from(`${head}}`);
-  else if (contentType !== undefined && isJsonMediaType(contentType) && isJsonValue(body)) {
+  else if (contentType !== undefined && isJsonMediaType(contentType) && isJsonValue(body, BODY_DEPTH)) {
     value = Buffer.concat([Buffer.from(`${head},"data":`), body, Buffer.from('}')]);
   } else value = Buffer.from(`${head},"data_base64":"${body.toString('base64')}"}`);
   if (value.length > limits.maxEventBytes) throw eventTooLarge(0, value.length, limits.maxEventBytes);
