@@ -175,6 +175,18 @@ describe('JsonScanner: pull API', () => {
     }
   });
 
+  it('checks the container it is asked to enter and the depth limit', () => {
+    assert.throws(
+      () => new JsonScanner(Buffer.from(' [1]')).enterObject(),
+      /at byte 1: expected '\{', found '\['/,
+    );
+    assert.throws(() => new JsonScanner(Buffer.from('{}')).enterArray(), /expected '\['/);
+    const sc = new JsonScanner(Buffer.from('[[1]]'), { maxDepth: 1 });
+    sc.enterArray();
+    sc.nextElement();
+    assert.throws(() => sc.enterArray(), /at byte 1: expected at most 1 levels of nesting/);
+  });
+
   it('rejects an empty array or object member list with a trailing comma in pull mode too', () => {
     const sc = new JsonScanner(Buffer.from('[1,]'));
     sc.enterArray();

@@ -70,18 +70,23 @@ export class JsonScanner {
 
   /** Consumes the `{` of an object (after `peek() === 'object'`). */
   enterObject(): void {
-    this.#enter();
+    this.#enter(0x7b, "'{'");
   }
 
   /** Consumes the `[` of an array (after `peek() === 'array'`). */
   enterArray(): void {
-    this.#enter();
+    this.#enter(0x5b, "'['");
   }
 
-  #enter(): void {
-    if (this.depth >= this.#maxDepth) throw jsonSyntaxError(this.buf, this.pos, depthText(this.#maxDepth));
+  #enter(open: number, expected: string): void {
+    const b = this.buf;
+    let p = this.pos;
+    let c = b[p];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+    if (c !== open) throw jsonSyntaxError(b, p, expected);
+    if (this.depth >= this.#maxDepth) throw jsonSyntaxError(b, p, depthText(this.#maxDepth));
     this.depth++;
-    this.pos++;
+    this.pos = p + 1;
     this.#first = true;
   }
 
@@ -240,11 +245,6 @@ export class JsonScanner {
       return false;
     }
     return true;
-  }
-
-  /** Throws the error a failed `validate()` recorded. */
-  throwRecorded(): never {
-    throw jsonSyntaxError(this.buf, this.errPos, this.errExpected);
   }
 
   /** Non-throwing: validates one value starting exactly at `p`; see `scanValue` in json-value.ts. */
