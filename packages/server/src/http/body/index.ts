@@ -5,6 +5,7 @@
  */
 export { parseBinaryCloudEvent, type RequestHeaders } from './binary-cloud-event.ts';
 export { CLOUD_EVENT_HEADERS } from './cloud-event.ts';
+export { isJsonMediaType } from './cloud-event-attributes.ts';
 export { parseCloudEvent, parseCloudEventBatch } from './cloud-event-body.ts';
 export { isJsonValue } from './is-json-value.ts';
 export { parseJsonProduce } from './json-produce.ts';
