@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { join } from 'node:path';
-import { syError } from '@switchyard/protocol';
+import { isSwitchyardError, syError } from '@switchyard/protocol';
 import type { LogStore, PartitionLog, PartitionLogConfig } from '../../log-store.ts';
+import { lockLogsDir } from './data-dir-lock.ts';
 import { storageError } from './file-io.ts';
 import {
   type EmbeddedLogOptions,
@@ -20,22 +21,30 @@ const NAME = /^[A-Za-z0-9._-]{1,256}$/;
 export class EmbeddedLogStore implements LogStore {
   readonly options: ResolvedEmbeddedLogOptions;
   readonly #logs = new Map<string, Promise<EmbeddedPartitionLog>>();
+  readonly #unlock: () => void;
   #closed = false;
 
-  private constructor(options: ResolvedEmbeddedLogOptions) {
+  private constructor(options: ResolvedEmbeddedLogOptions, unlock: () => void) {
     this.options = options;
+    this.#unlock = unlock;
   }
 
-  /** Resolves the options and creates `<dataDir>/logs`; throws STORAGE_UNWRITABLE/FULL when it cannot. */
+  /**
+   * Resolves the options, creates `<dataDir>/logs` and locks it for this process. Throws
+   * STORAGE_UNWRITABLE/FULL when the directory cannot be written, STORAGE_CONFLICT when another
+   * live process holds it.
+   */
   static async open(options: EmbeddedLogOptions): Promise<EmbeddedLogStore> {
     const resolved = resolveEmbeddedLogOptions(options);
+    const logs = join(resolved.dataDir, 'logs');
+    let unlock: () => void;
     try {
-      await fs.promises.mkdir(join(resolved.dataDir, 'logs'), { recursive: true });
-      await fs.promises.access(join(resolved.dataDir, 'logs'), fs.constants.W_OK);
+      await fs.promises.mkdir(logs, { recursive: true });
+      unlock = lockLogsDir(logs);
     } catch (err) {
-      throw storageError(err, `data directory ${resolved.dataDir}`);
+      throw isSwitchyardError(err) ? err : storageError(err, `data directory ${resolved.dataDir}`);
     }
-    return new EmbeddedLogStore(resolved);
+    return new EmbeddedLogStore(resolved, unlock);
   }
 
   open(stream: string, partition: number, config: PartitionLogConfig): Promise<PartitionLog> {
@@ -80,5 +89,6 @@ export class EmbeddedLogStore implements LogStore {
     const logs = [...this.#logs.values()];
     this.#logs.clear();
     await Promise.all(logs.map((l) => l.then((x) => x.close()).catch(() => {})));
+    this.#unlock();
   }
 }

@@ -176,8 +176,10 @@ export class Segment {
     if (size < BATCH_HEADER_SIZE || buf[p + 16] !== 2 || filePos + size > this.size) {
       throw this.#corrupt(`bad batch framing at byte ${filePos}`);
     }
-    if (base < prevEnd || base >= this.nextOffset)
+    // baseOffset lies outside the CRC: keep it inside the segment's range and in order.
+    if (base < prevEnd || base + buf.readInt32BE(p + 23) >= this.nextOffset) {
       throw this.#corrupt(`batch at byte ${filePos} has offset ${base}`);
+    }
     return size;
   }
 
