@@ -75,6 +75,16 @@ export class PathRegistry {
     return node.fieldId;
   }
 
+  /** How many conditions name exactly this path now. */
+  uses(steps: readonly string[]): number {
+    let node: PathNode | undefined = this.root;
+    for (const step of steps) {
+      node = node.children.get(step);
+      if (node === undefined) return 0;
+    }
+    return node.own;
+  }
+
   /** Drops one use of a path; unused steps are pruned and the field id recycled. */
   release(steps: readonly string[]): void {
     const trail: PathNode[] = [this.root];

@@ -4,12 +4,22 @@
  * literal-headed wildcards are trie walks, numeric ranges a stabbing query; only tests that match nearly
  * everything (anything-but …) or cannot be indexed (cidr, `*x*` wildcards) are checked one by one.
  */
-import { CharTrie } from './char-trie.ts';
+import { AffixIndex } from './affix-index.ts';
 import { NumericIndex } from './numeric-index.ts';
 import type { ValueTest } from './pattern-types.ts';
 import { type Leaf, leafPasses } from './value-tests.ts';
 
-function pushAll<T>(list: readonly T[] | null | undefined, out: T[]): void {
+/** A reusable stack the matchers push targets onto; never shrunk, so matching does not allocate. */
+export class TargetStack<T> {
+  readonly items: T[] = [];
+  top = 0;
+
+  push(target: T): void {
+    this.items[this.top++] = target;
+  }
+}
+
+function pushAll<T>(list: readonly T[] | null | undefined, out: TargetStack<T>): void {
   if (list == null) return;
   for (let i = 0; i < list.length; i++) out.push(list[i] as T);
 }
@@ -28,28 +38,36 @@ function removeFromMap<K, T>(map: Map<K, T[]> | null, key: K, target: T): void {
   if (list.length === 0) map?.delete(key);
 }
 
-function removeFromList<T>(list: T[], target: T): void {
+/** Adds to or removes from a lazily created list; an emptied list becomes null. */
+function edit<T>(list: T[] | null, target: T, add: boolean): T[] | null {
+  if (add) {
+    if (list === null) return [target];
+    list.push(target);
+    return list;
+  }
+  if (list === null) return null;
   const i = list.indexOf(target);
   if (i >= 0) list.splice(i, 1);
+  return list.length === 0 ? null : list;
 }
 
 /** All value tests on one field from one state, each leading to a target. */
 export class FieldMatcher<T> {
   #strings: Map<string, T[]> | null = null;
   #numbers: Map<number, T[]> | null = null;
-  #true: T[] = [];
-  #false: T[] = [];
-  #null: T[] = [];
-  #prefix: CharTrie<T> | null = null;
-  #suffix: CharTrie<T> | null = null;
-  #foldPrefix: CharTrie<T> | null = null;
-  #foldSuffix: CharTrie<T> | null = null;
+  #true: T[] | null = null;
+  #false: T[] | null = null;
+  #null: T[] | null = null;
+  #prefix: AffixIndex<T> | null = null;
+  #suffix: AffixIndex<T> | null = null;
+  #foldPrefix: AffixIndex<T> | null = null;
+  #foldSuffix: AffixIndex<T> | null = null;
   #ranges: NumericIndex<T> | null = null;
   #others: { test: ValueTest; target: T }[] = [];
   /** Targets of `exists: true`: any leaf. */
-  readonly exists: T[] = [];
+  #exists: T[] | null = null;
   /** Targets of `exists: false`: taken only when the field has no leaf in the event. */
-  readonly absent: T[] = [];
+  absent: T[] | null = null;
 
   /** Registers one test. */
   add(test: ValueTest, target: T): void {
@@ -75,12 +93,11 @@ export class FieldMatcher<T> {
           addTo(this.#numbers, test.value, target);
         } else removeFromMap(this.#numbers, test.value, target);
         return;
-      case 'exact-literal': {
-        const list = test.value === null ? this.#null : test.value ? this.#true : this.#false;
-        if (add) list.push(target);
-        else removeFromList(list, target);
+      case 'exact-literal':
+        if (test.value === null) this.#null = edit(this.#null, target, add);
+        else if (test.value) this.#true = edit(this.#true, target, add);
+        else this.#false = edit(this.#false, target, add);
         return;
-      }
       case 'numeric':
         if (test.low === test.high) {
           this.#apply({ kind: 'exact-number', value: test.low === 0 ? 0 : test.low }, target, add);
@@ -115,8 +132,8 @@ export class FieldMatcher<T> {
         return;
       }
       case 'exists':
-        if (add) (test.value ? this.exists : this.absent).push(target);
-        else removeFromList(test.value ? this.exists : this.absent, target);
+        if (test.value) this.#exists = edit(this.#exists, target, add);
+        else this.absent = edit(this.absent, target, add);
         return;
       default:
         this.#other(test, target, add);
@@ -131,12 +148,12 @@ export class FieldMatcher<T> {
     }
   }
 
-  #trieFor(test: { kind: 'prefix' | 'suffix' | 'equals-ignore-case'; ignoreCase?: boolean }): CharTrie<T> {
+  #trieFor(test: { kind: 'prefix' | 'suffix' | 'equals-ignore-case'; ignoreCase?: boolean }): AffixIndex<T> {
     const folded = test.kind === 'equals-ignore-case' || test.ignoreCase === true;
     return this.#trie(test.kind === 'suffix' ? 'suffix' : 'prefix', folded);
   }
 
-  #trie(direction: 'prefix' | 'suffix', folded: boolean): CharTrie<T> {
+  #trie(direction: 'prefix' | 'suffix', folded: boolean): AffixIndex<T> {
     const reversed = direction === 'suffix';
     let trie = reversed
       ? folded
@@ -146,7 +163,7 @@ export class FieldMatcher<T> {
         ? this.#foldPrefix
         : this.#prefix;
     if (trie !== null) return trie;
-    trie = new CharTrie<T>({ reversed, folded });
+    trie = new AffixIndex<T>({ reversed, folded });
     if (reversed && folded) this.#foldSuffix = trie;
     else if (reversed) this.#suffix = trie;
     else if (folded) this.#foldPrefix = trie;
@@ -155,7 +172,7 @@ export class FieldMatcher<T> {
   }
 
   /** Pushes onto `out` the target of every test that `leaf` passes (exists included; absence excluded). */
-  collect(leaf: Leaf, out: T[]): void {
+  collect(leaf: Leaf, out: TargetStack<T>): void {
     if (typeof leaf === 'string') {
       if (this.#strings !== null) pushAll(this.#strings.get(leaf), out);
       if (this.#prefix !== null) this.#prefix.collect(leaf, out);
@@ -175,6 +192,6 @@ export class FieldMatcher<T> {
       const o = others[i] as { test: ValueTest; target: T };
       if (leafPasses(o.test, leaf)) out.push(o.target);
     }
-    pushAll(this.exists, out);
+    pushAll(this.#exists, out);
   }
 }

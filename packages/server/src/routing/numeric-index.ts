@@ -3,6 +3,7 @@
  * upper bounds, so a query scans back only over ranges that can still contain the value. Rebuilt lazily after
  * changes (one sort per burst of adds), never on the match path unless something changed.
  */
+import type { TargetStack } from './field-matcher.ts';
 import { inRange } from './value-tests.ts';
 
 interface RangeEntry<T> {
@@ -57,7 +58,7 @@ export class NumericIndex<T> {
   }
 
   /** Pushes onto `out` the target of every range containing `x`. */
-  collect(x: number, out: T[]): void {
+  collect(x: number, out: TargetStack<T>): void {
     if (!this.#sorted) this.#rebuild();
     const entries = this.#entries;
     // Last entry whose lower bound is <= x.

@@ -9,6 +9,20 @@
  */
 import type { EventFields, PathNode } from './event-fields.ts';
 
+/** Node's direct slice decoders (skipping toString's argument handling), with a portable fallback. */
+interface SliceDecoders {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+const direct = typeof (Buffer.prototype as unknown as Partial<SliceDecoders>).latin1Slice === 'function';
+function decode(ascii: boolean, start: number, end: number): string {
+  if (direct) {
+    const b = buf as unknown as SliceDecoders;
+    return ascii ? b.latin1Slice(start, end) : b.utf8Slice(start, end);
+  }
+  return buf.toString(ascii ? 'latin1' : 'utf8', start, end);
+}
+
 let buf: Buffer = Buffer.alloc(0);
 let pos = 0;
 let out: EventFields;
@@ -50,6 +64,8 @@ function findChild(
         return candidate;
       }
     }
+    // A key without escapes or dots is one step: the hash lookup is the whole answer.
+    return undefined;
   }
   // Slow path: escapes, or a dotted key that may span several steps.
   const key = plain
@@ -67,22 +83,28 @@ function scanObject(node: PathNode, chain: number): void {
   }
   for (;;) {
     if (buf[pos] !== 0x22) syntax('expected a key');
-    const start = ++pos;
+    const b = buf;
+    let p = pos + 1;
+    const start = p;
     let hash = 0x811c9dc5;
     let plain = true;
-    let c = buf[pos];
+    let c = b[p];
     while (c !== 0x22) {
-      if (c === undefined) syntax('unterminated key');
+      if (c === undefined) {
+        pos = p;
+        syntax('unterminated key');
+      }
       if (c === 0x5c) {
         plain = false;
-        pos++;
+        p++;
       } else if (c === 0x2e) {
         plain = false;
       }
-      hash = Math.imul(hash ^ c, 0x01000193);
-      c = buf[++pos];
+      hash = Math.imul(hash ^ (c as number), 0x01000193);
+      c = b[++p];
     }
-    const end = pos++;
+    const end = p;
+    pos = p + 1;
     skipWs();
     if (buf[pos] !== 0x3a) syntax('expected a colon');
     pos++;
@@ -142,23 +164,28 @@ function scanValue(node: PathNode, chain: number): void {
 }
 
 function readString(): string {
-  const start = ++pos;
+  const b = buf;
+  let p = pos + 1;
+  const start = p;
   let ascii = true;
   let escaped = false;
-  let c = buf[pos];
+  let c = b[p];
   while (c !== 0x22) {
-    if (c === undefined) syntax('unterminated string');
+    if (c === undefined) {
+      pos = p;
+      syntax('unterminated string');
+    }
     if (c === 0x5c) {
       escaped = true;
-      pos++;
-    } else if (c >= 0x80) {
+      p++;
+    } else if ((c as number) >= 0x80) {
       ascii = false;
     }
-    c = buf[++pos];
+    c = b[++p];
   }
-  const end = pos++;
-  if (escaped) return JSON.parse(buf.toString('utf8', start - 1, end + 1)) as string;
-  return buf.toString(ascii ? 'latin1' : 'utf8', start, end);
+  pos = p + 1;
+  if (escaped) return JSON.parse(buf.toString('utf8', start - 1, p + 1)) as string;
+  return decode(ascii, start, p);
 }
 
 function readNumber(): number {
@@ -189,14 +216,18 @@ function readNumber(): number {
 }
 
 function skipString(): void {
-  pos++;
-  let c = buf[pos];
+  const b = buf;
+  let p = pos + 1;
+  let c = b[p];
   while (c !== 0x22) {
-    if (c === undefined) syntax('unterminated string');
-    if (c === 0x5c) pos++;
-    c = buf[++pos];
+    if (c === undefined) {
+      pos = p;
+      syntax('unterminated string');
+    }
+    if (c === 0x5c) p++;
+    c = b[++p];
   }
-  pos++;
+  pos = p + 1;
 }
 
 function skipValue(): void {

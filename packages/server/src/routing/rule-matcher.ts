@@ -5,7 +5,7 @@
  * Adding or removing a rule touches only the states on its own branches.
  */
 import { collectParsed, EventFields, PathRegistry } from './event-fields.ts';
-import { FieldMatcher } from './field-matcher.ts';
+import { FieldMatcher, TargetStack } from './field-matcher.ts';
 import { compilePattern, type PatternOptions } from './pattern-parser.ts';
 import type { CompiledPattern, FieldCondition, ValueTest } from './pattern-types.ts';
 import { collectRaw } from './raw-event-scanner.ts';
@@ -14,7 +14,6 @@ class NameState {
   /** Rules whose branch ends here. */
   rules: RuleRecord[] | null = null;
   readonly transitions: Transition[] = [];
-  readonly byField = new Map<number, Transition>();
   /** Dedupe stamp used while matching. */
   mark = 0;
 }
@@ -64,18 +63,37 @@ function conditionKey(condition: FieldCondition): string {
   return condition.tests.map(testKey).sort().join('|');
 }
 
-/** Exact-only conditions first (hash lookups that split the rule set), then others, absence last; then by path. */
+/**
+ * Single exact values first (a hash lookup that partitions the rule set), then exact lists, then other
+ * operators, absence last.
+ */
 function rank(condition: FieldCondition): number {
-  let rank = 0;
+  let rank = condition.tests.length === 1 ? 0 : 1;
   for (const t of condition.tests) {
-    if (t.kind === 'exists' && !t.value) return 2;
-    if (t.kind !== 'exact-string' && t.kind !== 'exact-number' && t.kind !== 'exact-literal') rank = 1;
+    if (t.kind === 'exists' && !t.value) return 3;
+    if (t.kind !== 'exact-string' && t.kind !== 'exact-number' && t.kind !== 'exact-literal') rank = 2;
   }
   return rank;
 }
 
-function ordered(branch: readonly FieldCondition[]): FieldCondition[] {
-  return [...branch].sort((a, b) => rank(a) - rank(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+/**
+ * The order a branch's conditions are chained in. Any order is correct; this one keeps the automaton small and
+ * selective: the paths most rules name first (like an FP-tree, frequent items first, so rules share their leading
+ * states and the first lookups split the rule set widely), then single exact values, exact lists, other
+ * operators and absence last, then by path.
+ */
+function ordered(
+  branch: readonly FieldCondition[],
+  uses: (condition: FieldCondition) => number,
+): FieldCondition[] {
+  const keyed = branch.map((condition) => ({ condition, rank: rank(condition), uses: uses(condition) }));
+  keyed.sort(
+    (a, b) =>
+      b.uses - a.uses ||
+      a.rank - b.rank ||
+      (a.condition.path < b.condition.path ? -1 : a.condition.path > b.condition.path ? 1 : 0),
+  );
+  return keyed.map((k) => k.condition);
 }
 
 /** A set of rules compiled together; `match` returns the ids of the rules an event matches. */
@@ -85,7 +103,7 @@ export class RuleMatcher {
   readonly #rules = new Map<string, RuleRecord>();
   readonly #fields = new EventFields();
   readonly #options: PatternOptions;
-  readonly #stack: NameState[] = [];
+  readonly #stack = new TargetStack<NameState>();
   #picks = new Int32Array(16).fill(-1);
   #undo = new Int32Array(16);
   #undoTop = 0;
@@ -116,12 +134,11 @@ export class RuleMatcher {
     for (const branch of compiled.branches) {
       const steps: BranchStep[] = [];
       let state = this.#root;
-      for (const condition of ordered(branch)) {
+      for (const condition of ordered(branch, (c) => this.#paths.uses(c.steps))) {
         const fieldId = this.#paths.acquire(condition.steps);
-        let transition = state.byField.get(fieldId);
+        let transition = state.transitions.find((t) => t.fieldId === fieldId);
         if (transition === undefined) {
           transition = new Transition(fieldId);
-          state.byField.set(fieldId, transition);
           state.transitions.push(transition);
         }
         const key = conditionKey(condition);
@@ -164,7 +181,6 @@ export class RuleMatcher {
         step.transition.conditions.delete(step.key);
         for (const test of entry.tests) step.transition.matcher.remove(test, entry.state);
         if (step.transition.conditions.size === 0) {
-          step.from.byField.delete(step.transition.fieldId);
           step.from.transitions.splice(step.from.transitions.indexOf(step.transition), 1);
         }
       }
@@ -182,6 +198,12 @@ export class RuleMatcher {
     this.#fields.reset(this.#paths.capacity);
     collectParsed(this.#paths.root, event, this.#fields);
     return this.#run();
+  }
+
+  extractOnly(event: unknown): number {
+    this.#fields.reset(this.#paths.capacity);
+    collectParsed(this.#paths.root, event, this.#fields);
+    return this.#fields.leafCount;
   }
 
   /** Ids of the rules matching an event given as JSON text or UTF-8 bytes; only named fields are decoded. */
@@ -226,27 +248,28 @@ export class RuleMatcher {
       let leaf = fields.first(transition.fieldId);
       if (leaf < 0) {
         const absent = transition.matcher.absent;
-        for (let i = 0; i < absent.length; i++) this.#visit(absent[i] as NameState);
+        if (absent !== null) for (let i = 0; i < absent.length; i++) this.#visit(absent[i] as NameState);
         continue;
       }
       for (; leaf >= 0; leaf = fields.leafNext[leaf] as number) {
         const chain = fields.leafChain[leaf] as number;
         const undoMark = this.#undoTop;
         if (chain >= 0 && !this.#pick(chain)) continue;
-        const base = stack.length;
+        const base = stack.top;
         transition.matcher.collect(fields.values[leaf] as string, stack);
         // Dedupe before visiting: nested visits reuse the marks.
         const seq = ++this.#markSeq;
+        const items = stack.items;
         let end = base;
-        for (let i = base; i < stack.length; i++) {
-          const next = stack[i] as NameState;
+        for (let i = base; i < stack.top; i++) {
+          const next = items[i] as NameState;
           if (next.mark === seq) continue;
           next.mark = seq;
-          stack[end++] = next;
+          items[end++] = next;
         }
-        stack.length = end;
-        for (let i = base; i < end; i++) this.#visit(stack[i] as NameState);
-        stack.length = base;
+        stack.top = end;
+        for (let i = base; i < end; i++) this.#visit(items[i] as NameState);
+        stack.top = base;
         this.#unpick(undoMark);
       }
     }

@@ -1,0 +1,150 @@
+/**
+ * An index of string keys matched as prefixes (or, reversed, as suffixes), exact values (folded for
+ * equals-ignore-case) and wildcard heads/tails. Keys are bucketed by a hash of their characters, and an event
+ * string is hashed character by character, looking up the buckets only at the lengths some key has: the cost is
+ * one multiply per character plus one lookup per distinct key length, whatever the number of keys.
+ */
+import type { TargetStack } from './field-matcher.ts';
+import { foldCode } from './value-tests.ts';
+import { type WildcardProgram, wildcardMatches } from './wildcard.ts';
+
+const PREFIX = 0;
+const EXACT = 1;
+const CHECK = 2;
+
+interface Entry<T> {
+  readonly key: string;
+  readonly kind: number;
+  readonly program: WildcardProgram | null;
+  readonly target: T;
+}
+
+/** Which way an index reads keys and event strings. */
+export interface AffixIndexOptions {
+  readonly reversed: boolean;
+  readonly folded: boolean;
+}
+
+const SEED = 0x811c9dc5;
+const PRIME = 0x01000193;
+
+/** Prefix/suffix/exact/wildcard-literal keys with targets. */
+export class AffixIndex<T> {
+  readonly #byHash = new Map<number, Entry<T>[]>();
+  /** Distinct key lengths, ascending, and how many keys have each. */
+  #lengths: number[] = [];
+  readonly #lengthUses = new Map<number, number>();
+  readonly #reversed: boolean;
+  readonly #folded: boolean;
+  /** Number of entries. */
+  size = 0;
+
+  constructor(options: AffixIndexOptions) {
+    this.#reversed = options.reversed;
+    this.#folded = options.folded;
+  }
+
+  #hash(key: string): number {
+    let h = SEED;
+    const n = key.length;
+    for (let i = 0; i < n; i++) {
+      let c = key.charCodeAt(this.#reversed ? n - 1 - i : i);
+      if (this.#folded) c = foldCode(c);
+      h = Math.imul(h ^ c, PRIME);
+    }
+    return h >>> 0;
+  }
+
+  #insert(entry: Entry<T>): void {
+    const h = this.#hash(entry.key);
+    const bucket = this.#byHash.get(h);
+    if (bucket === undefined) this.#byHash.set(h, [entry]);
+    else bucket.push(entry);
+    const len = entry.key.length;
+    const uses = this.#lengthUses.get(len) ?? 0;
+    this.#lengthUses.set(len, uses + 1);
+    if (uses === 0) this.#lengths = [...this.#lengths, len].sort((a, b) => a - b);
+    this.size++;
+  }
+
+  /** Adds a key matching as a prefix (suffix when reversed) or exactly. */
+  add(key: string, kind: 'prefix' | 'exact', target: T): void {
+    this.#insert({ key, kind: kind === 'prefix' ? PREFIX : EXACT, program: null, target });
+  }
+
+  /** Adds a wildcard whose literal head (tail when reversed) is `literal`; the whole wildcard is checked on a hit. */
+  addCheck(literal: string, program: WildcardProgram, target: T): void {
+    this.#insert({ key: literal, kind: CHECK, program, target });
+  }
+
+  /** Removes one entry added with the same key, kind and target. */
+  remove(key: string, kind: 'prefix' | 'exact' | 'check', target: T): void {
+    const code = kind === 'prefix' ? PREFIX : kind === 'exact' ? EXACT : CHECK;
+    const h = this.#hash(key);
+    const bucket = this.#byHash.get(h);
+    const i = bucket?.findIndex((e) => e.key === key && e.kind === code && e.target === target) ?? -1;
+    if (bucket === undefined || i < 0) return;
+    bucket.splice(i, 1);
+    if (bucket.length === 0) this.#byHash.delete(h);
+    const uses = (this.#lengthUses.get(key.length) ?? 1) - 1;
+    if (uses === 0) {
+      this.#lengthUses.delete(key.length);
+      this.#lengths = this.#lengths.filter((l) => l !== key.length);
+    } else {
+      this.#lengthUses.set(key.length, uses);
+    }
+    this.size--;
+  }
+
+  #same(key: string, s: string): boolean {
+    const n = key.length;
+    const offset = this.#reversed ? s.length - n : 0;
+    if (!this.#folded) {
+      for (let i = 0; i < n; i++) if (key.charCodeAt(i) !== s.charCodeAt(offset + i)) return false;
+      return true;
+    }
+    for (let i = 0; i < n; i++)
+      if (foldCode(key.charCodeAt(i)) !== foldCode(s.charCodeAt(offset + i))) return false;
+    return true;
+  }
+
+  #hit(h: number, length: number, s: string, out: TargetStack<T>): void {
+    const bucket = this.#byHash.get(h >>> 0);
+    if (bucket === undefined) return;
+    for (let b = 0; b < bucket.length; b++) {
+      const e = bucket[b] as Entry<T>;
+      if (e.key.length !== length || !this.#same(e.key, s)) continue;
+      if (e.kind === PREFIX) out.push(e.target);
+      else if (e.kind === EXACT) {
+        if (length === s.length) out.push(e.target);
+      } else if (wildcardMatches(e.program as WildcardProgram, s)) out.push(e.target);
+    }
+  }
+
+  /** Pushes onto `out` the target of every entry that matches `s`. */
+  collect(s: string, out: TargetStack<T>): void {
+    const lengths = this.#lengths;
+    const count = lengths.length;
+    if (count === 0) return;
+    let li = 0;
+    let h = SEED;
+    if (lengths[0] === 0) {
+      this.#hit(h, 0, s, out);
+      li = 1;
+    }
+    const n = s.length;
+    const reversed = this.#reversed;
+    const folded = this.#folded;
+    let next = li < count ? (lengths[li] as number) : n + 1;
+    for (let i = 0; i < n && next <= n; i++) {
+      let c = s.charCodeAt(reversed ? n - 1 - i : i);
+      if (folded) c = foldCode(c);
+      h = Math.imul(h ^ c, PRIME);
+      if (i + 1 === next) {
+        this.#hit(h, next, s, out);
+        li++;
+        next = li < count ? (lengths[li] as number) : n + 1;
+      }
+    }
+  }
+}
