@@ -4,6 +4,7 @@ import { isSwitchyardError, type SwitchyardError } from '@switchyard/protocol';
 import { parseBinaryCloudEvent, type RequestHeaders } from './binary-cloud-event.ts';
 import { parseCloudEvent } from './cloud-event-body.ts';
 import type { BodyLimits } from './parsed-record.ts';
+import { randomJson, seededRandom } from './random-json.ts';
 
 const LIMITS: BodyLimits = { maxEventBytes: 1024, maxBatchEvents: 10 };
 const CE: RequestHeaders = {
@@ -117,5 +118,37 @@ describe('parseBinaryCloudEvent', () => {
     const err = failure(CE, 'x'.repeat(1024));
     assert.equal(err.code, 'SY_ERR_EVENT_TOO_LARGE');
     assert.equal(err.details.limit, 1024);
+  });
+
+  it('always stores an event the structured parser accepts, or throws a catalogue error (seeded fuzz)', () => {
+    const rand = seededRandom(0xb1);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+    let stored = 0;
+    for (let i = 0; i < 3000; i++) {
+      const headers: RequestHeaders = { ...CE };
+      if (rand() < 0.1) headers['ce-id'] = pick(['', '%', '%zz', '%E2%82%AC', 'a%20b']);
+      if (rand() < 0.3)
+        headers['content-type'] = pick(['application/json', 'text/plain', 'application/x+json; a=b', '']);
+      if (rand() < 0.2)
+        headers[pick(['ce-subject', 'ce-ext1', 'ce-Bad_Name', 'ce-time'])] = pick([
+          'x',
+          '%C3%A9',
+          '2024-05-01T00:00:00Z',
+          '%FF',
+        ]);
+      const body =
+        rand() < 0.5
+          ? Buffer.from(randomJson(rand))
+          : Buffer.from(Array.from({ length: Math.floor(rand() * 8) }, () => Math.floor(rand() * 256)));
+      try {
+        const [r] = parseBinaryCloudEvent(headers, body, LIMITS);
+        const [again] = parseCloudEvent(r!.value, LIMITS);
+        assert.deepEqual([again!.key, again!.timestamp], [r!.key, r!.timestamp]);
+        stored++;
+      } catch (err) {
+        assert.ok(isSwitchyardError(err), String(err));
+      }
+    }
+    assert.ok(stored > 2000, `only ${stored} stored`);
   });
 });

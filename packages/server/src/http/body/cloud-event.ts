@@ -68,8 +68,13 @@ function attributeBit(sc: JsonScanner): number {
   switch (sc.strEnd - sc.strStart) {
     case 2:
       return sc.nameIs(N_ID) ? ID : 0;
-    case 4:
-      return sc.nameIs(N_TYPE) ? TYPE : sc.nameIs(N_TIME) ? TIME : sc.nameIs(N_DATA) ? DATA : 0;
+    case 4: {
+      // One comparison picks the candidate; nameIs confirms it.
+      const second = sc.buf[sc.strStart + 1];
+      if (second === 0x79) return sc.nameIs(N_TYPE) ? TYPE : 0;
+      if (second === 0x69) return sc.nameIs(N_TIME) ? TIME : 0;
+      return sc.nameIs(N_DATA) ? DATA : 0;
+    }
     case 6:
       return sc.nameIs(N_SOURCE) ? SOURCE : 0;
     case 7:
@@ -77,7 +82,8 @@ function attributeBit(sc: JsonScanner): number {
     case 10:
       return sc.nameIs(N_DATASCHEMA) ? DATASCHEMA : 0;
     case 11:
-      return sc.nameIs(N_SPECVERSION) ? SPECVERSION : sc.nameIs(N_DATA_BASE64) ? DATA_BASE64 : 0;
+      if (sc.buf[sc.strStart] === 0x73) return sc.nameIs(N_SPECVERSION) ? SPECVERSION : 0;
+      return sc.nameIs(N_DATA_BASE64) ? DATA_BASE64 : 0;
     case 12:
       return sc.nameIs(N_PARTITIONKEY) ? PARTITIONKEY : 0;
     case 15:

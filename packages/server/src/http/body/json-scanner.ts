@@ -148,9 +148,10 @@ export class JsonScanner {
 
   /** True when the last string read equals `name` (bytes of a plain ASCII name). */
   nameIs(name: Uint8Array): boolean {
+    if (this.strEscaped) return this.text() === latin1(name);
     const len = name.length;
     const s = this.strStart;
-    if (this.strEnd - s !== len || this.strEscaped) return this.strEscaped && this.text() === latin1(name);
+    if (this.strEnd - s !== len) return false;
     const b = this.buf;
     for (let i = 0; i < len; i++) if (b[s + i] !== name[i]) return false;
     return true;
