@@ -15,7 +15,7 @@ Every error Switchyard returns has a stable code. HTTP answers carry it in the b
 
 \`retriable\` says whether the same request may succeed later unchanged; the client SDK retries those
 with backoff. \`{name}\` in a message is filled from \`details\`. This file is generated from
-\`packages/protocol/src/errors.ts\` by \`npm run docs:errors\`; a test keeps the two equal.
+\`packages/protocol/src/errors.ts\` by \`npm run docs\`; a test keeps the two equal.
 
 | code | HTTP | retriable | message |
 | --- | --- | --- | --- |

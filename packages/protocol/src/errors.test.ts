@@ -5,7 +5,7 @@ import { renderErrorsDoc } from './errors-doc.ts';
 import { ERRORS, SwitchyardError, formatMessage, isSwitchyardError, syError } from './errors.ts';
 
 describe('error catalogue', () => {
-  it('docs/errors.md equals the catalogue (run `npm run docs:errors` after changing errors.ts)', () => {
+  it('docs/errors.md equals the catalogue (run `npm run docs` after changing errors.ts)', () => {
     const doc = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
     assert.equal(doc, renderErrorsDoc());
   });

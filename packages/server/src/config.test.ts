@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isSwitchyardError } from '@switchyard/protocol';
+import { readFileSync } from 'node:fs';
 import { SETTINGS, resolveServerConfig } from './config.ts';
+import { renderConfigurationDoc } from './config-doc.ts';
 
 describe('resolveServerConfig', () => {
   it('gives working defaults with no input', () => {
@@ -42,5 +44,10 @@ describe('resolveServerConfig', () => {
       assert.match(s.env, /^SWITCHYARD_[A-Z_]+$/);
     }
     assert.ok(SETTINGS.some((s) => s.flag === 'data-dir' && s.env === 'SWITCHYARD_DATA_DIR'));
+  });
+
+  it('docs/configuration.md equals the settings table (run `npm run docs` after changing config.ts)', () => {
+    const doc = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
+    assert.equal(doc, renderConfigurationDoc());
   });
 });

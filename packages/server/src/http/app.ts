@@ -1,5 +1,5 @@
 import { syError } from '@switchyard/protocol';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { Histogram } from 'prom-client';
@@ -40,7 +40,8 @@ export interface AppDeps {
 export function buildApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger,
-    disableRequestLogging: true,
+    // Per-request log lines would sit on the hot path; errors are logged by our error handler.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.limits.maxRequestBytes,
     return503OnClosing: true,
     keepAliveTimeout: 65_000,

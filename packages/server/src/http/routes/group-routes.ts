@@ -25,14 +25,13 @@ export function groupRoutes(app: FastifyInstance, groups: GroupCoordinator, stre
     return reply.code(204).send();
   });
   app.get<GroupParams>('/v1/groups/:group/offsets', async (req) => ({ offsets: await groups.committed(req.params.group) }));
-  app.get('/v1/groups', async () => ({ groups: await groups.list() }));
-  app.get<GroupParams>('/v1/groups/:group', async (req) =>
-    groups.describe(req.params.group, (stream, partition) => {
-      const end = streams.endOffsets(stream)?.[partition];
-      const start = streams.startOffsets(stream)?.[partition];
-      return end === undefined || start === undefined ? undefined : { start, end };
-    }),
-  );
+  const logOffsets = (stream: string, partition: number) => {
+    const end = streams.endOffsets(stream)?.[partition];
+    const start = streams.startOffsets(stream)?.[partition];
+    return end === undefined || start === undefined ? undefined : { start, end };
+  };
+  app.get('/v1/groups', async () => ({ groups: await groups.list(logOffsets) }));
+  app.get<GroupParams>('/v1/groups/:group', async (req) => groups.describe(req.params.group, logOffsets));
   app.delete<GroupParams>('/v1/groups/:group', async (req, reply) => {
     await groups.delete(req.params.group);
     return reply.code(204).send();

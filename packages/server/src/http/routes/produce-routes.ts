@@ -27,7 +27,7 @@ export function produceRoutes(app: FastifyInstance, streams: Streams, options: P
     const type = mediaType(req);
     if (type === MEDIA.recordBatches) return streams.produceFrames(stream, decodeProduceFrames(body));
     if (req.headers['ce-specversion'] !== undefined) {
-      return streams.produceRecords(stream, [parseBinaryCloudEvent(req.headers, body, options.limits)]);
+      return streams.produceRecords(stream, parseBinaryCloudEvent(req.headers, body, options.limits));
     }
     switch (type) {
       case MEDIA.json:
@@ -35,7 +35,7 @@ export function produceRoutes(app: FastifyInstance, streams: Streams, options: P
       case MEDIA.cloudEventBatch:
         return streams.produceRecords(stream, parseCloudEventBatch(body, options.limits));
       case MEDIA.cloudEvent:
-        return streams.produceRecords(stream, [parseCloudEvent(body, options.limits)]);
+        return streams.produceRecords(stream, parseCloudEvent(body, options.limits));
       default:
         throw syError('SY_ERR_REQUEST_CONTENT_TYPE', { contentType: type || '(none)', accepted: ACCEPTED });
     }
