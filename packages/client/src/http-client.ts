@@ -37,6 +37,8 @@ export interface RequestOptions {
   idempotent?: boolean;
   /** Overrides the client's retry policy for this call. */
   retry?: Partial<RetryOptions>;
+  /** Narrows which retriable errors are resent (group errors, for example, need a rejoin instead). */
+  retryIf?: (err: unknown) => boolean;
 }
 
 /** Sends JSON and binary requests, raises error answers as `SwitchyardError`, and retries what may succeed. */
@@ -74,6 +76,7 @@ export class HttpClient {
         const again =
           attempt < retry.retries &&
           isRetriable(err) &&
+          (options.retryIf?.(err) ?? true) &&
           (idempotent || !(err instanceof SwitchyardConnectionError) || neverSent(err));
         if (!again) throw err;
         await sleep(retryAfterMs(err) ?? backoffDelay(attempt, retry), options.signal);

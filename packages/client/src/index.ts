@@ -6,8 +6,12 @@ export { isSwitchyardError, SwitchyardError } from '@switchyard/protocol';
 export { Admin, type ReadOptions, type StartPosition } from './admin.ts';
 /** Retry policy and the backoff it uses. */
 export { backoffDelay, DEFAULT_RETRY, type RetryOptions } from './backoff.ts';
+/** The consumer: group or standalone, `run()` with handlers or `for await`. */
+export { type ConsumedBatch, Consumer, type ConsumerOptions, type RunHandlers } from './consumer.ts';
 /** Errors raised for a server that cannot be reached, and a test for what may be retried. */
 export { isRetriable, SwitchyardConnectionError } from './errors.ts';
+/** A record as consumed. */
+export type { ConsumedRecord } from './fetch-decoder.ts';
 /** The HTTP client every part shares. */
 export { DEFAULT_URL, HttpClient, type HttpClientOptions, type RequestOptions } from './http-client.ts';
 /** The producer. */

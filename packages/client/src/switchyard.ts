@@ -1,4 +1,5 @@
 import { Admin } from './admin.ts';
+import { Consumer, type ConsumerOptions } from './consumer.ts';
 import { HttpClient, type HttpClientOptions } from './http-client.ts';
 import { Producer, type ProducerOptions } from './producer.ts';
 
@@ -24,6 +25,13 @@ export class Switchyard {
     const p = new Producer(this.http, this.admin, options);
     this.#closers.push(() => p.close());
     return p;
+  }
+
+  /** A consumer: in a group (partitions shared, offsets committed) or of given streams/partitions. */
+  consumer(options: ConsumerOptions): Consumer {
+    const c = new Consumer(this.http, this.admin, options);
+    this.#closers.push(() => c.close());
+    return c;
   }
 
   /** Closes the producers and consumers made here, then the connections. */

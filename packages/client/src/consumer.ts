@@ -1,0 +1,363 @@
+import {
+  decodeFetchFrames,
+  type FetchFrame,
+  isSwitchyardError,
+  type JoinGroupRequest,
+  MEDIA,
+  type MultiFetchRequest,
+  PATHS,
+  type TopicPartition,
+} from '@switchyard/protocol';
+import type { Admin } from './admin.ts';
+import { isRetriable } from './errors.ts';
+import { type ConsumedRecord, nextFetchOffset, recordsFrom } from './fetch-decoder.ts';
+import { GroupMember, isGroupError } from './group-member.ts';
+import { type HeldPartition, HeldPartitions } from './held-partitions.ts';
+import type { HttpClient } from './http-client.ts';
+
+/** Consumer settings. A group consumer needs `group` and `streams`; without a group give `streams` or `partitions`. */
+export interface ConsumerOptions {
+  /** Consumer group: partitions are shared among its members and offsets committed. */
+  group?: string;
+  /** Streams to consume (all their partitions, or the group's share of them). */
+  streams?: string[];
+  /** Without a group: exactly these partitions. */
+  partitions?: TopicPartition[];
+  /** Where to start a partition with no committed offset; default 'earliest'. */
+  from?: 'earliest' | 'latest' | Date;
+  /** Commit processed offsets every `autoCommitIntervalMs`, on revocation and on close; default true. */
+  autoCommit?: boolean;
+  autoCommitIntervalMs?: number;
+  /** Long-poll wait when no records are there (ms); default 500. */
+  maxWaitMs?: number;
+  /** Byte budget of one fetch; the server's default when absent. */
+  maxBytes?: number;
+  strategy?: JoinGroupRequest['strategy'];
+  sessionTimeoutMs?: number;
+  clientId?: string;
+}
+
+/** The records of one partition from one fetch. */
+export interface ConsumedBatch {
+  stream: string;
+  partition: number;
+  records: ConsumedRecord[];
+  /** The partition's end offset when fetched; `highWatermark - lastOffset - 1` is the lag. */
+  highWatermark: number;
+}
+
+/** Handlers for `run`: one per record (processed when it returns) or one per batch. */
+export interface RunHandlers {
+  eachRecord?: (record: ConsumedRecord) => unknown;
+  eachBatch?: (batch: ConsumedBatch) => unknown;
+}
+
+/**
+ * Reads streams with multi-partition binary long-poll fetches. In a group the server assigns
+ * partitions cooperatively: on a change the consumer stops the revoked partitions, commits them,
+ * reports them released, and picks up new ones from their committed offsets (or `from`).
+ */
+export class Consumer implements AsyncIterable<ConsumedRecord> {
+  #http: HttpClient;
+  #admin: Admin;
+  #o: ConsumerOptions;
+  #member: GroupMember | undefined;
+  #held = new HeldPartitions();
+  #changed = false;
+  #fetchAbort: AbortController | undefined;
+  #wake: (() => void) | undefined;
+  #stopping = false;
+  #running = false;
+  #failure: unknown;
+  #lastCommitAt = Date.now();
+  #rotate = 0;
+  #done: Promise<void> | undefined;
+
+  constructor(http: HttpClient, admin: Admin, options: ConsumerOptions) {
+    if (options.group !== undefined && (options.streams?.length ?? 0) === 0) {
+      throw new TypeError('a group consumer needs the streams it subscribes to');
+    }
+    if (
+      options.group === undefined &&
+      (options.streams?.length ?? 0) === 0 &&
+      (options.partitions?.length ?? 0) === 0
+    ) {
+      throw new TypeError('a consumer needs streams, or partitions when it has no group');
+    }
+    this.#http = http;
+    this.#admin = admin;
+    this.#o = options;
+  }
+
+  /** The partitions this consumer reads now. */
+  get assignment(): TopicPartition[] {
+    return this.#held
+      .all()
+      .filter((h) => !h.revoked)
+      .map(({ stream, partition }) => ({ stream, partition }));
+  }
+
+  /** Its member id in the group, once joined. */
+  get memberId(): string | undefined {
+    return this.#member?.memberId;
+  }
+
+  /** Consumes until `stop()`/`close()`, or until a handler throws: then it commits what was processed and rejects. */
+  run(handlers: RunHandlers): Promise<void> {
+    const { eachRecord, eachBatch } = handlers;
+    if (eachRecord === undefined && eachBatch === undefined)
+      throw new TypeError('run needs eachRecord or eachBatch');
+    this.#drive(async () => {
+      for await (const { held, batch } of this.#batches()) {
+        if (eachBatch !== undefined) {
+          await eachBatch(batch);
+          held.processed = batch.records.at(-1)!.offset + 1;
+          continue;
+        }
+        for (const r of batch.records) {
+          if (this.#stopping || held.revoked) break;
+          await eachRecord!(r);
+          held.processed = r.offset + 1;
+        }
+      }
+    });
+    return this.#done!;
+  }
+
+  /**
+   * Records one at a time. A record counts as processed when the next one is asked for, or when the
+   * loop is left (`break`, `return` or a throw), which also closes the consumer.
+   */
+  async *[Symbol.asyncIterator](): AsyncIterator<ConsumedRecord> {
+    let finish!: () => void;
+    this.#drive(
+      () =>
+        new Promise<void>((resolve) => {
+          finish = resolve;
+        }),
+    );
+    try {
+      for await (const { held, batch } of this.#batches()) {
+        for (const r of batch.records) {
+          if (this.#stopping || held.revoked) break;
+          held.processed = r.offset + 1;
+          yield r;
+        }
+      }
+    } finally {
+      finish();
+      await this.#done;
+    }
+  }
+
+  /** Commits the offsets of what was processed (a group consumer only). */
+  async commit(): Promise<void> {
+    if (this.#member === undefined)
+      throw new Error('commit needs a group consumer that has joined its group');
+    await this.#commit(this.#held.all());
+  }
+
+  /** Asks the consumer to stop after the record or batch in hand; `run` resolves once it has committed and left. */
+  stop(): void {
+    this.#stopping = true;
+    this.#interrupt();
+  }
+
+  /** Stops, commits what was processed, leaves the group, and waits for all of it. Not to be awaited inside a handler. */
+  async close(): Promise<void> {
+    this.stop();
+    await this.#done?.catch(() => {});
+  }
+
+  #drive(body: () => Promise<void>): void {
+    if (this.#running) throw new Error('the consumer is already running');
+    this.#running = true;
+    this.#done = (async () => {
+      try {
+        await body();
+      } finally {
+        await this.#shutdown();
+      }
+    })();
+  }
+
+  /** Fetched records per partition, with assignment changes, commits and resets handled between fetches. */
+  async *#batches(): AsyncGenerator<{ held: HeldPartition; batch: ConsumedBatch }> {
+    await this.#begin();
+    while (!this.#stopping) {
+      if (this.#failure !== undefined) throw this.#failure;
+      await this.#reconcile();
+      await this.#autoCommit();
+      const active = this.#held.active();
+      if (this.#changed) continue;
+      if (active.length === 0) {
+        await this.#idle(1000);
+        continue;
+      }
+      const requested = new Map(active.map((h) => [h.key, h.fetchOffset]));
+      const frames = await this.#fetch(active);
+      for (const f of frames) {
+        const h = this.#held.get(f.stream, f.partition);
+        const from = h === undefined ? undefined : requested.get(h.key);
+        if (h === undefined || h.revoked || from === undefined || h.fetchOffset !== from) continue;
+        const records = recordsFrom(f, from);
+        h.fetchOffset = nextFetchOffset(f, from, records);
+        if (records.length === 0) continue;
+        yield {
+          held: h,
+          batch: { stream: f.stream, partition: f.partition, records, highWatermark: f.highWatermark },
+        };
+        if (this.#stopping || this.#changed) break;
+      }
+    }
+  }
+
+  async #begin(): Promise<void> {
+    const { group, streams = [] } = this.#o;
+    if (group === undefined) {
+      for (const tp of this.#o.partitions ?? []) this.#held.hold(tp);
+      for (const stream of streams) {
+        const { partitions } = await this.#admin.describeStream(stream);
+        for (let partition = 0; partition < partitions; partition++) this.#held.hold({ stream, partition });
+      }
+      this.#changed = true;
+      return;
+    }
+    const { strategy, sessionTimeoutMs, clientId } = this.#o;
+    this.#member = new GroupMember(
+      this.#http,
+      { group, streams, strategy, sessionTimeoutMs, clientId },
+      {
+        owned: () => this.#held.owned(),
+        assigned: (res) => {
+          if (this.#held.follow(res.assignment)) this.#change();
+        },
+        lost: () => {
+          this.#held.loseAll();
+          this.#change();
+        },
+        failed: (err) => {
+          this.#failure = err;
+          this.#interrupt();
+        },
+      },
+    );
+    await this.#member.join();
+  }
+
+  #change(): void {
+    this.#changed = true;
+    this.#interrupt();
+  }
+
+  /** Between fetches: commit and release revoked partitions, then find where new ones start. */
+  async #reconcile(): Promise<void> {
+    if (!this.#changed) return;
+    this.#changed = false;
+    const revoked = this.#held.all().filter((h) => h.revoked);
+    if (revoked.length > 0) {
+      if (this.#o.autoCommit !== false) await this.#commit(revoked).catch(() => {});
+      this.#held.release(revoked);
+      this.#member?.heartbeatNow();
+    }
+    if (this.#held.all().every((h) => h.fetchOffset >= 0)) return;
+    try {
+      await this.#held.resolveStart(this.#admin, this.#o.group, this.#o.from ?? 'earliest');
+    } catch (err) {
+      if (!isRetriable(err)) throw err;
+      this.#changed = true;
+      await this.#idle(500);
+    }
+  }
+
+  async #fetch(active: HeldPartition[]): Promise<FetchFrame[]> {
+    const start = this.#rotate++ % active.length;
+    // Rotating the order shares the byte budget fairly: the server fills partitions in request order.
+    const order = [...active.slice(start), ...active.slice(0, start)];
+    const maxWaitMs = this.#o.maxWaitMs ?? 500;
+    const body: MultiFetchRequest = {
+      positions: order.map((h) => ({ stream: h.stream, partition: h.partition, offset: h.fetchOffset })),
+      maxWaitMs,
+      ...(this.#o.maxBytes === undefined ? {} : { maxBytes: this.#o.maxBytes }),
+    };
+    const ac = new AbortController();
+    this.#fetchAbort = ac;
+    try {
+      const res = await this.#http.request({
+        method: 'POST',
+        path: PATHS.fetch,
+        json: body,
+        accept: MEDIA.recordBatches,
+        signal: ac.signal,
+        extraTimeoutMs: maxWaitMs,
+        idempotent: true,
+      });
+      return decodeFetchFrames(res.body);
+    } catch (err) {
+      if (ac.signal.aborted) return [];
+      if (isSwitchyardError(err, 'SY_ERR_OFFSET_OUT_OF_RANGE')) {
+        const d = err.details as { stream: string; partition: number; start: number; end: number };
+        const h = this.#held.get(d.stream, d.partition);
+        if (h !== undefined) h.fetchOffset = this.#o.from === 'latest' ? d.end : d.start;
+        return [];
+      }
+      if (!isRetriable(err)) throw err;
+      await this.#idle(1000);
+      return [];
+    } finally {
+      this.#fetchAbort = undefined;
+    }
+  }
+
+  async #commit(list: HeldPartition[]): Promise<void> {
+    const member = this.#member;
+    const due = list.filter((h) => !h.lost && h.processed >= 0 && h.processed !== h.committed);
+    if (member?.memberId === undefined || due.length === 0) return;
+    await this.#http.request({
+      method: 'POST',
+      path: PATHS.groupOffsets(this.#o.group!),
+      json: {
+        memberId: member.memberId,
+        generation: member.generation,
+        offsets: due.map((h) => ({ stream: h.stream, partition: h.partition, offset: h.processed })),
+      },
+      idempotent: true,
+      retryIf: (e) => !isGroupError(e),
+    });
+    for (const h of due) h.committed = h.processed;
+  }
+
+  async #autoCommit(): Promise<void> {
+    const interval = this.#o.autoCommitIntervalMs ?? 5000;
+    if (this.#o.autoCommit === false || Date.now() - this.#lastCommitAt < interval) return;
+    this.#lastCommitAt = Date.now();
+    // A failed auto-commit is retried at the next interval; a group error means the partition moved on.
+    await this.#commit(this.#held.all()).catch(() => {});
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#stopping = true;
+    if (this.#member !== undefined) {
+      if (this.#o.autoCommit !== false) await this.#commit(this.#held.all()).catch(() => {});
+      await this.#member.leave();
+    }
+    this.#held.clear();
+  }
+
+  #idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  #interrupt(): void {
+    this.#fetchAbort?.abort();
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}
