@@ -28,7 +28,9 @@ export class MemoryKvStore implements KvStore {
     assertValidKey(key);
     const current = this.#entries.get(key)?.revision ?? 0;
     if (current !== revision) {
-      throw syError('SY_ERR_STORAGE_CONFLICT', { reason: `key ${key} is at revision ${current}, not ${revision}` });
+      throw syError('SY_ERR_STORAGE_CONFLICT', {
+        reason: `key ${key} is at revision ${current}, not ${revision}`,
+      });
     }
     return this.#write(key, value);
   }
@@ -37,7 +39,9 @@ export class MemoryKvStore implements KvStore {
     assertValidKey(key);
     const current = this.#entries.get(key)?.revision ?? 0;
     if (revision !== undefined && current !== revision) {
-      throw syError('SY_ERR_STORAGE_CONFLICT', { reason: `key ${key} is at revision ${current}, not ${revision}` });
+      throw syError('SY_ERR_STORAGE_CONFLICT', {
+        reason: `key ${key} is at revision ${current}, not ${revision}`,
+      });
     }
     this.#entries.delete(key);
   }
