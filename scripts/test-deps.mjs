@@ -17,7 +17,11 @@ export function ensureTestDependencies() {
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const prefix = asRoot ? [] : ['sudo', '-n'];
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const apt = (...a) => spawnSync(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), ...a], { stdio: 'inherit', env });
+  const apt = (...a) =>
+    spawnSync(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), ...a], {
+      stdio: 'inherit',
+      env,
+    });
   let r = apt('install', '-y', '--no-install-recommends', ...pkgs);
   if (r.status !== 0) {
     apt('update');
@@ -25,7 +29,9 @@ export function ensureTestDependencies() {
   }
   const still = missing.filter((n) => !has(n.command));
   if (still.length > 0) {
-    console.error(`could not install ${still.map((s) => s.debianPackage).join(', ')}; install them with apt-get and run the tests again`);
+    console.error(
+      `could not install ${still.map((s) => s.debianPackage).join(', ')}; install them with apt-get and run the tests again`,
+    );
     process.exit(1);
   }
 }

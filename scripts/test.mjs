@@ -45,7 +45,8 @@ if (files.length === 0) {
 const packages = readdirSync('packages').map((p) => join('packages', p));
 const unit = packages.flatMap((p) => find(join(p, 'src')));
 const integration = packages.flatMap((p) => find(join(p, 'test')));
-const selected = files.length > 0 ? files : unitOnly ? unit : intOnly ? integration : [...unit, ...integration];
+const selected =
+  files.length > 0 ? files : unitOnly ? unit : intOnly ? integration : [...unit, ...integration];
 if (selected.length === 0) {
   console.error('no test files found');
   process.exit(1);

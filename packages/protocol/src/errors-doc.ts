@@ -3,7 +3,8 @@ import { ERRORS } from './errors.ts';
 /** The whole text of docs/errors.md, rendered from the catalogue. */
 export function renderErrorsDoc(): string {
   const rows = Object.entries(ERRORS).map(
-    ([code, spec]) => `| \`${code}\` | ${spec.status} | ${spec.retriable ? 'yes' : 'no'} | ${spec.message.replaceAll('|', '\\|')} |`,
+    ([code, spec]) =>
+      `| \`${code}\` | ${spec.status} | ${spec.retriable ? 'yes' : 'no'} | ${spec.message.replaceAll('|', '\\|')} |`,
   );
   return `# Error catalogue
 

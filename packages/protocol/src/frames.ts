@@ -42,11 +42,14 @@ export function decodeProduceFrames(body: Buffer): ProduceFrame[] {
   const frames: ProduceFrame[] = [];
   let pos = 0;
   while (pos < body.length) {
-    if (body.length - pos < 8) throw syError('SY_ERR_BATCH_CORRUPT', { reason: `truncated frame header at byte ${pos}` });
+    if (body.length - pos < 8)
+      throw syError('SY_ERR_BATCH_CORRUPT', { reason: `truncated frame header at byte ${pos}` });
     const partition = body.readUInt32BE(pos);
     const length = body.readUInt32BE(pos + 4);
     if (pos + 8 + length > body.length) {
-      throw syError('SY_ERR_BATCH_CORRUPT', { reason: `frame at byte ${pos} needs ${length} bytes, only ${body.length - pos - 8} present` });
+      throw syError('SY_ERR_BATCH_CORRUPT', {
+        reason: `frame at byte ${pos} needs ${length} bytes, only ${body.length - pos - 8} present`,
+      });
     }
     frames.push({ partition, batches: body.subarray(pos + 8, pos + 8 + length) });
     pos += 8 + length;
@@ -60,7 +63,12 @@ export function fetchFrameHeaderSize(stream: string): number {
 }
 
 /** Writes one fetch frame header at `pos` of `out`; returns the position where its batches go. */
-export function writeFetchFrameHeader(out: Buffer, pos: number, f: Omit<FetchFrame, 'batches'>, batchesLength: number): number {
+export function writeFetchFrameHeader(
+  out: Buffer,
+  pos: number,
+  f: Omit<FetchFrame, 'batches'>,
+  batchesLength: number,
+): number {
   const nameLength = out.write(f.stream, pos + 2, 'utf8');
   out.writeUInt16BE(nameLength, pos);
   pos += 2 + nameLength;

@@ -4,7 +4,9 @@ import { describe, it } from 'node:test';
 import { murmur2, partitionForKey } from './partitioner.ts';
 
 const require = createRequire(import.meta.url);
-const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2.js') as (k: string | Buffer) => number;
+const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2.js') as (
+  k: string | Buffer,
+) => number;
 
 describe('murmur2 partitioner', () => {
   it('matches Kafka test vectors', () => {

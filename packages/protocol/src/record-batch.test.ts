@@ -28,14 +28,23 @@ function rng(seed: number): () => number {
 }
 
 const sample: RecordInput[] = [
-  { key: Buffer.from('order-1'), value: Buffer.from('{"total":12.5}'), headers: [{ key: 'trace', value: Buffer.from('abc') }] },
+  {
+    key: Buffer.from('order-1'),
+    value: Buffer.from('{"total":12.5}'),
+    headers: [{ key: 'trace', value: Buffer.from('abc') }],
+  },
   { key: null, value: Buffer.from('ü and emoji 🚂'), timestamp: 1_700_000_000_123 },
   { key: Buffer.from('order-1'), value: null },
 ];
 
 describe('record batch v2', () => {
   it('round-trips records with keys, null values, headers and timestamps', () => {
-    const batch = encodeRecordBatch(sample, { timestamp: 1_700_000_000_000, producerId: 7, producerEpoch: 1, baseSequence: 40 });
+    const batch = encodeRecordBatch(sample, {
+      timestamp: 1_700_000_000_000,
+      producerId: 7,
+      producerEpoch: 1,
+      baseSequence: 40,
+    });
     setBaseOffset(batch, 0, 1000);
     const [h] = verifyBatches(batch);
     assert.equal(h!.baseOffset, 1000);
@@ -63,12 +72,14 @@ describe('record batch v2', () => {
     const decoded = await kafkaDecode(new KafkaDecoder(batch));
     assert.equal(decoded.firstOffset, '42');
     assert.deepEqual(
-      decoded.records.map((r: { offset: string; key: Buffer | null; value: Buffer | null; timestamp: string }) => [
-        r.offset,
-        r.key?.toString() ?? null,
-        r.value?.toString() ?? null,
-        r.timestamp,
-      ]),
+      decoded.records.map(
+        (r: { offset: string; key: Buffer | null; value: Buffer | null; timestamp: string }) => [
+          r.offset,
+          r.key?.toString() ?? null,
+          r.value?.toString() ?? null,
+          r.timestamp,
+        ],
+      ),
       [
         ['42', 'order-1', '{"total":12.5}', '1700000000000'],
         ['43', null, 'ü and emoji 🚂', '1700000000123'],
@@ -79,7 +90,13 @@ describe('record batch v2', () => {
 
   it('reads batches kafkajs encodes', async () => {
     const records = [
-      KafkaRecord({ offsetDelta: 0, timestampDelta: 0, key: Buffer.from('k'), value: Buffer.from('v1'), headers: { h: 'x' } }),
+      KafkaRecord({
+        offsetDelta: 0,
+        timestampDelta: 0,
+        key: Buffer.from('k'),
+        value: Buffer.from('v1'),
+        headers: { h: 'x' },
+      }),
       KafkaRecord({ offsetDelta: 1, timestampDelta: 5, key: null, value: Buffer.from('v2') }),
     ];
     const encoded = await KafkaRecordBatch({
@@ -126,7 +143,8 @@ describe('record batch v2', () => {
     bad[bad.length - 1] = bad[bad.length - 1]! ^ 1;
     assert.throws(
       () => verifyBatches(bad),
-      (err: unknown) => isSwitchyardError(err, 'SY_ERR_BATCH_CORRUPT') && /CRC mismatch/.test((err as Error).message),
+      (err: unknown) =>
+        isSwitchyardError(err, 'SY_ERR_BATCH_CORRUPT') && /CRC mismatch/.test((err as Error).message),
     );
     assert.throws(() => verifyBatches(Buffer.alloc(0)), /empty/);
   });
@@ -142,7 +160,8 @@ describe('record batch v2', () => {
       } else {
         buf = Buffer.from(good.subarray(0, Math.floor(rand() * (good.length + 1))));
         const flips = 1 + Math.floor(rand() * 3);
-        for (let f = 0; f < flips && buf.length > 0; f++) buf[Math.floor(rand() * buf.length)] = Math.floor(rand() * 256);
+        for (let f = 0; f < flips && buf.length > 0; f++)
+          buf[Math.floor(rand() * buf.length)] = Math.floor(rand() * 256);
       }
       try {
         const headers = verifyBatches(buf);

@@ -202,7 +202,8 @@ export function batchProblem(buf: Buffer, pos: number, end = buf.length): string
   const stored = buf.readUInt32BE(pos + CRC_POS);
   if (crc32c(buf, pos + ATTRIBUTES_POS, pos + size) !== stored) return `CRC mismatch in batch at byte ${pos}`;
   const attributes = buf.readInt16BE(pos + ATTRIBUTES_POS);
-  if ((attributes & COMPRESSION_MASK) !== 0) return 'compressed batches are not supported; send uncompressed batches';
+  if ((attributes & COMPRESSION_MASK) !== 0)
+    return 'compressed batches are not supported; send uncompressed batches';
   const count = buf.readInt32BE(pos + 57);
   if (count <= 0) return `batch at byte ${pos} has ${count} records`;
   const r = new VarintReader(buf, pos + BATCH_HEADER_SIZE, pos + size);
@@ -227,7 +228,8 @@ export function batchProblem(buf: Buffer, pos: number, end = buf.length): string
         if (k < 0 || r.pos + k > recordEnd) return `record ${i} header ${h} has a bad key length`;
         r.pos += k;
         const v = r.read();
-        if (v < -1 || r.pos + Math.max(v, 0) > recordEnd) return `record ${i} header ${h} has a bad value length`;
+        if (v < -1 || r.pos + Math.max(v, 0) > recordEnd)
+          return `record ${i} header ${h} has a bad value length`;
         r.pos += Math.max(v, 0);
       }
       if (r.pos !== recordEnd) return `record ${i} length does not match its fields`;

@@ -13,7 +13,15 @@ const PROTOCOL = resolve(SRC, '../../protocol/src');
 const CORE = ['streams', 'routing'];
 /** What the core may not import (resolved paths under src, or module names). */
 const FORBIDDEN_DIRS = ['http', 'cli', 'storage/embedded', 'storage/jetstream', 'storage/memory'];
-const FORBIDDEN_MODULES = ['node:http', 'node:https', 'http', 'https', 'fastify', 'nats', 'node:child_process'];
+const FORBIDDEN_MODULES = [
+  'node:http',
+  'node:https',
+  'http',
+  'https',
+  'fastify',
+  'nats',
+  'node:child_process',
+];
 
 function files(dir: string): string[] {
   const out: string[] = [];
@@ -28,7 +36,8 @@ function files(dir: string): string[] {
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const found: string[] = [];
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]/g)) found.push(m[1]!);
+  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]/g))
+    found.push(m[1]!);
   for (const m of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push(m[1]!);
   return found;
 }
@@ -46,7 +55,8 @@ describe('dependency rule', () => {
           if (spec.startsWith('.')) {
             const target = relative(SRC, resolve(dirname(file), spec));
             for (const dirName of FORBIDDEN_DIRS) {
-              if (target === dirName || target.startsWith(`${dirName}/`)) problems.push(`${rel} imports ${target}`);
+              if (target === dirName || target.startsWith(`${dirName}/`))
+                problems.push(`${rel} imports ${target}`);
             }
           }
         }
@@ -77,6 +87,9 @@ describe('dependency rule', () => {
       if (rel === 'main.ts' || rel.startsWith('cli/')) return false;
       return /process\.(env|argv)/.test(readFileSync(f, 'utf8'));
     });
-    assert.deepEqual(offenders.map((f) => relative(SRC, f)), []);
+    assert.deepEqual(
+      offenders.map((f) => relative(SRC, f)),
+      [],
+    );
   });
 });

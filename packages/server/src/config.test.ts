@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { isSwitchyardError } from '@switchyard/protocol';
-import { readFileSync } from 'node:fs';
-import { SETTINGS, resolveServerConfig } from './config.ts';
+import { resolveServerConfig, SETTINGS } from './config.ts';
 import { renderConfigurationDoc } from './config-doc.ts';
 
 describe('resolveServerConfig', () => {
@@ -29,13 +29,20 @@ describe('resolveServerConfig', () => {
     const bad = (sources: Parameters<typeof resolveServerConfig>[0], pattern: RegExp) =>
       assert.throws(
         () => resolveServerConfig(sources),
-        (err: unknown) => isSwitchyardError(err, 'SY_ERR_CONFIG_INVALID') && pattern.test((err as Error).message),
+        (err: unknown) =>
+          isSwitchyardError(err, 'SY_ERR_CONFIG_INVALID') && pattern.test((err as Error).message),
       );
     bad({ flags: { port: 'eighty' } }, /port \(--port\) must be an integer/);
-    bad({ env: { SWITCHYARD_FSYNC: 'sometimes' } }, /fsync \(SWITCHYARD_FSYNC\) must be one of always, interval, never/);
+    bad(
+      { env: { SWITCHYARD_FSYNC: 'sometimes' } },
+      /fsync \(SWITCHYARD_FSYNC\) must be one of always, interval, never/,
+    );
     bad({ file: { prot: 1 } }, /unknown setting prot/);
     bad({ flags: { port: '70000' } }, /at most 65535/);
-    bad({ flags: { maxEventBytes: String(2 ** 30), maxRequestBytes: '2048' } }, /maxEventBytes must not exceed/);
+    bad(
+      { flags: { maxEventBytes: String(2 ** 30), maxRequestBytes: '2048' } },
+      /maxEventBytes must not exceed/,
+    );
   });
 
   it('names every setting with a flag and a SWITCHYARD_ variable', () => {

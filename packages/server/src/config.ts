@@ -39,7 +39,13 @@ export interface Setting {
 }
 
 const MiB = 1024 * 1024;
-const s = (key: keyof ServerConfig, kind: Kind, def: string | number, doc: string, extra: Partial<Setting> = {}): Setting => ({
+const s = (
+  key: keyof ServerConfig,
+  kind: Kind,
+  def: string | number,
+  doc: string,
+  extra: Partial<Setting> = {},
+): Setting => ({
   key,
   flag: key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
   env: `SWITCHYARD_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`,
@@ -54,13 +60,23 @@ export const SETTINGS: readonly Setting[] = [
   s('host', 'string', '127.0.0.1', 'Address to listen on (0.0.0.0 for all interfaces)'),
   s('port', 'int', 8080, 'Port to listen on; 0 picks a free one', { min: 0 }),
   s('dataDir', 'string', './switchyard-data', 'Directory of the embedded storage'),
-  s('fsync', 'enum', 'always', 'When a write is acknowledged: always (after fsync), interval, never', { values: ['always', 'interval', 'never'] }),
+  s('fsync', 'enum', 'always', 'When a write is acknowledged: always (after fsync), interval, never', {
+    values: ['always', 'interval', 'never'],
+  }),
   s('fsyncIntervalMs', 'int', 50, 'With fsync=interval: how often data is flushed', { min: 1 }),
-  s('logLevel', 'enum', 'info', 'Log level', { values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }),
+  s('logLevel', 'enum', 'info', 'Log level', {
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+  }),
   s('maxEventBytes', 'int', MiB, 'Largest event accepted', { min: 1 }),
   s('maxBatchEvents', 'int', 10_000, 'Most events in one JSON produce request', { min: 1 }),
   s('maxRequestBytes', 'int', 64 * MiB, 'Largest request body', { min: 1024 }),
-  s('maxInFlightBytes', 'int', 256 * MiB, 'Produce bytes in flight before new writes get 503 (backpressure)', { min: 1 }),
+  s(
+    'maxInFlightBytes',
+    'int',
+    256 * MiB,
+    'Produce bytes in flight before new writes get 503 (backpressure)',
+    { min: 1 },
+  ),
   s('maxFetchWaitMs', 'int', 30_000, 'Longest long-poll wait a fetch may ask for', { min: 0 }),
   s('defaultFetchBytes', 'int', MiB, 'Fetch byte budget when a request gives none', { min: 1 }),
   s('maxFetchBytes', 'int', 64 * MiB, 'Largest fetch byte budget', { min: 1 }),
@@ -82,17 +98,28 @@ export interface ConfigSources {
 function coerce(setting: Setting, raw: unknown, source: string): string | number {
   const where = `${setting.key} (${source})`;
   if (setting.kind === 'int') {
-    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+    const n =
+      typeof raw === 'number'
+        ? raw
+        : typeof raw === 'string' && /^-?\d+$/.test(raw.trim())
+          ? Number(raw)
+          : Number.NaN;
     if (!Number.isSafeInteger(n) || n < (setting.min ?? Number.MIN_SAFE_INTEGER)) {
-      throw syError('SY_ERR_CONFIG_INVALID', { reason: `${where} must be an integer >= ${setting.min ?? '-∞'}, got ${JSON.stringify(raw)}` });
+      throw syError('SY_ERR_CONFIG_INVALID', {
+        reason: `${where} must be an integer >= ${setting.min ?? '-∞'}, got ${JSON.stringify(raw)}`,
+      });
     }
     return n;
   }
   if (typeof raw !== 'string' || raw === '') {
-    throw syError('SY_ERR_CONFIG_INVALID', { reason: `${where} must be a non-empty string, got ${JSON.stringify(raw)}` });
+    throw syError('SY_ERR_CONFIG_INVALID', {
+      reason: `${where} must be a non-empty string, got ${JSON.stringify(raw)}`,
+    });
   }
   if (setting.kind === 'enum' && !setting.values!.includes(raw)) {
-    throw syError('SY_ERR_CONFIG_INVALID', { reason: `${where} must be one of ${setting.values!.join(', ')}, got ${raw}` });
+    throw syError('SY_ERR_CONFIG_INVALID', {
+      reason: `${where} must be one of ${setting.values!.join(', ')}, got ${raw}`,
+    });
   }
   return raw;
 }
@@ -101,7 +128,10 @@ function coerce(setting: Setting, raw: unknown, source: string): string | number
 export function resolveServerConfig(sources: ConfigSources = {}): ServerConfig {
   const known = new Set(SETTINGS.map((x) => x.key as string));
   for (const key of Object.keys(sources.file ?? {})) {
-    if (!known.has(key)) throw syError('SY_ERR_CONFIG_INVALID', { reason: `unknown setting ${key} in the config file; known: ${[...known].join(', ')}` });
+    if (!known.has(key))
+      throw syError('SY_ERR_CONFIG_INVALID', {
+        reason: `unknown setting ${key} in the config file; known: ${[...known].join(', ')}`,
+      });
   }
   const out: Record<string, string | number> = {};
   for (const setting of SETTINGS) {
@@ -114,7 +144,8 @@ export function resolveServerConfig(sources: ConfigSources = {}): ServerConfig {
     else out[setting.key] = setting.default;
   }
   const config = out as unknown as ServerConfig;
-  if (config.port > 65535) throw syError('SY_ERR_CONFIG_INVALID', { reason: `port must be at most 65535, got ${config.port}` });
+  if (config.port > 65535)
+    throw syError('SY_ERR_CONFIG_INVALID', { reason: `port must be at most 65535, got ${config.port}` });
   if (config.maxEventBytes > config.maxRequestBytes) {
     throw syError('SY_ERR_CONFIG_INVALID', { reason: 'maxEventBytes must not exceed maxRequestBytes' });
   }

@@ -3,7 +3,7 @@
 // (SWITCHYARD_CRASH_KILLS, default 30); `npm run bench` can run more.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MEDIA, decodeFetchFrames, forEachRecord } from '@switchyard/protocol';
+import { decodeFetchFrames, forEachRecord, MEDIA } from '@switchyard/protocol';
 import type { SpawnedServer } from './helpers/spawn-server.ts';
 import { spawnServer } from './helpers/spawn-server.ts';
 
@@ -32,7 +32,10 @@ async function produceUntilDeath(server: SpawnedServer, nextSeq: { value: number
     while (alive) {
       const first = nextSeq.value;
       nextSeq.value += PER_REQUEST;
-      const records = Array.from({ length: PER_REQUEST }, (_, i) => ({ key: `k${(first + i) % 17}`, value: { seq: first + i } }));
+      const records = Array.from({ length: PER_REQUEST }, (_, i) => ({
+        key: `k${(first + i) % 17}`,
+        value: { seq: first + i },
+      }));
       try {
         const res = await fetch(`${server.url}/v1/streams/crash/records`, {
           method: 'POST',
@@ -41,7 +44,9 @@ async function produceUntilDeath(server: SpawnedServer, nextSeq: { value: number
         });
         if (res.status !== 200) throw new Error(`status ${res.status}`);
         const body = (await res.json()) as { offsets: { partition: number; offset: number }[] };
-        body.offsets.forEach((o, i) => acks.push({ seq: first + i, ...o }));
+        body.offsets.forEach((o, i) => {
+          acks.push({ seq: first + i, ...o });
+        });
       } catch {
         alive = false;
       }
@@ -60,14 +65,18 @@ async function readAll(server: SpawnedServer): Promise<Map<number, { offset: num
       const res = await fetch(`${server.url}/v1/fetch`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: MEDIA.recordBatches },
-        body: JSON.stringify({ positions: [{ stream: 'crash', partition: p, offset }], maxBytes: 4 * 1024 * 1024 }),
+        body: JSON.stringify({
+          positions: [{ stream: 'crash', partition: p, offset }],
+          maxBytes: 4 * 1024 * 1024,
+        }),
       });
       const [frame] = decodeFetchFrames(Buffer.from(await res.arrayBuffer()));
       let pos = 0;
       const data = frame!.batches;
       while (pos < data.length) {
         forEachRecord(data, pos, (r) => {
-          if (r.offset >= offset) list.push({ offset: r.offset, seq: (JSON.parse(r.value!.toString()) as { seq: number }).seq });
+          if (r.offset >= offset)
+            list.push({ offset: r.offset, seq: (JSON.parse(r.value!.toString()) as { seq: number }).seq });
         });
         pos += data.readInt32BE(pos + 8) + 12;
       }
@@ -80,7 +89,9 @@ async function readAll(server: SpawnedServer): Promise<Map<number, { offset: num
 }
 
 describe('crash safety', () => {
-  it(`keeps every acknowledged record through ${KILLS} kill -9s under load`, { timeout: 600_000 }, async () => {
+  it(`keeps every acknowledged record through ${KILLS} kill -9s under load`, {
+    timeout: 600_000,
+  }, async () => {
     const rand = rng(42);
     let server = await spawnServer();
     const dataDir = server.dataDir;
@@ -110,7 +121,11 @@ describe('crash safety', () => {
           });
         }
         for (const a of acked) {
-          assert.deepEqual(bySeq.get(a.seq), { partition: a.partition, offset: a.offset }, `acknowledged seq ${a.seq} after kill ${kill + 1}`);
+          assert.deepEqual(
+            bySeq.get(a.seq),
+            { partition: a.partition, offset: a.offset },
+            `acknowledged seq ${a.seq} after kill ${kill + 1}`,
+          );
         }
       }
       assert.ok(acked.length > KILLS * PER_REQUEST, `only ${acked.length} records were acknowledged`);

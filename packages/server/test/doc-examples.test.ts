@@ -10,7 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { spawnServer } from './helpers/spawn-server.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
-const docs = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const docs = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 function examples(file: string): string[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
@@ -25,7 +30,9 @@ describe('documentation examples', () => {
       const server = await spawnServer();
       try {
         const hostPort = server.url.replace('http://', '');
-        const script = ['set -euo pipefail', ...blocks].join('\n').replaceAll(/(localhost|127\.0\.0\.1):8080/g, hostPort);
+        const script = ['set -euo pipefail', ...blocks]
+          .join('\n')
+          .replaceAll(/(localhost|127\.0\.0\.1):8080/g, hostPort);
         const r = spawnSync('bash', ['-c', script], {
           cwd: ROOT,
           env: { ...process.env, SWITCHYARD_URL: server.url },

@@ -15,7 +15,11 @@ describe('consumer groups API', () => {
   after(() => s.destroy());
 
   it('assigns partitions, fences commits by generation, reports lag', async () => {
-    const a = await s.json('POST', '/v1/groups/g1/members', { memberId: 'a', streams: ['events'], strategy: 'range' });
+    const a = await s.json('POST', '/v1/groups/g1/members', {
+      memberId: 'a',
+      streams: ['events'],
+      strategy: 'range',
+    });
     assert.equal(a.status, 200, JSON.stringify(a.body));
     assert.equal(a.body.assignment.length, 4);
     const gen = a.body.generation;
@@ -42,17 +46,29 @@ describe('consumer groups API', () => {
     // A second member joins: partitions move only after the first one releases them.
     const b = await s.json('POST', '/v1/groups/g1/members', { memberId: 'b', streams: ['events'] });
     assert.equal(b.body.assignment.length, 0);
-    const hbA = await s.json('POST', '/v1/groups/g1/members/a/heartbeat', { generation: a.body.generation, owned: a.body.assignment });
+    const hbA = await s.json('POST', '/v1/groups/g1/members/a/heartbeat', {
+      generation: a.body.generation,
+      owned: a.body.assignment,
+    });
     assert.ok(hbA.body.assignment.length < 4);
-    await s.json('POST', '/v1/groups/g1/members/a/heartbeat', { generation: hbA.body.generation, owned: hbA.body.assignment });
-    const hbB = await s.json('POST', '/v1/groups/g1/members/b/heartbeat', { generation: b.body.generation, owned: [] });
+    await s.json('POST', '/v1/groups/g1/members/a/heartbeat', {
+      generation: hbA.body.generation,
+      owned: hbA.body.assignment,
+    });
+    const hbB = await s.json('POST', '/v1/groups/g1/members/b/heartbeat', {
+      generation: b.body.generation,
+      owned: [],
+    });
     assert.equal(hbA.body.assignment.length + hbB.body.assignment.length, 4);
     const offsets = await s.json('GET', '/v1/groups/g1/offsets');
     assert.equal(offsets.body.offsets[0].offset, 3);
     assert.equal((await s.json('DELETE', '/v1/groups/g1/members/a')).status, 204);
     assert.equal((await s.json('DELETE', '/v1/groups/g1/members/b')).status, 204);
     const list = await s.json('GET', '/v1/groups');
-    assert.deepEqual(list.body.groups.map((g: { group: string }) => g.group), ['g1']);
+    assert.deepEqual(
+      list.body.groups.map((g: { group: string }) => g.group),
+      ['g1'],
+    );
   });
 
   it('rejects unknown members and invalid joins', async () => {

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MEDIA, decodeBatches, decodeFetchFrames, encodeProduceFrames, encodeRecordBatch } from '@switchyard/protocol';
+import {
+  decodeBatches,
+  decodeFetchFrames,
+  encodeProduceFrames,
+  encodeRecordBatch,
+  MEDIA,
+} from '@switchyard/protocol';
 import type { TestServer } from './helpers/in-process.ts';
 import { startTestServer } from './helpers/in-process.ts';
 
@@ -17,13 +23,26 @@ describe('produce formats', () => {
   after(() => s.destroy());
 
   it('binary frames: RecordBatch v2 in, the same records out of a binary fetch', async () => {
-    const batch0 = encodeRecordBatch([{ key: Buffer.from('a'), value: Buffer.from('first') }, { value: Buffer.from([0, 1, 2, 255]) }]);
+    const batch0 = encodeRecordBatch([
+      { key: Buffer.from('a'), value: Buffer.from('first') },
+      { value: Buffer.from([0, 1, 2, 255]) },
+    ]);
     const batch1 = encodeRecordBatch([{ value: Buffer.from('other partition') }]);
-    const res = await post(s, 'bin', encodeProduceFrames([{ partition: 0, batches: batch0 }, { partition: 1, batches: batch1 }]), {
-      'content-type': MEDIA.recordBatches,
-    });
+    const res = await post(
+      s,
+      'bin',
+      encodeProduceFrames([
+        { partition: 0, batches: batch0 },
+        { partition: 1, batches: batch1 },
+      ]),
+      {
+        'content-type': MEDIA.recordBatches,
+      },
+    );
     assert.equal(res.status, 200);
-    const answer = (await res.json()) as { ranges: { partition: number; baseOffset: number; lastOffset: number }[] };
+    const answer = (await res.json()) as {
+      ranges: { partition: number; baseOffset: number; lastOffset: number }[];
+    };
     assert.deepEqual(answer.ranges, [
       { partition: 0, baseOffset: 0, lastOffset: 1 },
       { partition: 1, baseOffset: 0, lastOffset: 0 },
@@ -31,12 +50,20 @@ describe('produce formats', () => {
     const fetched = await s.request('/v1/fetch', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: MEDIA.recordBatches },
-      body: JSON.stringify({ positions: [{ stream: 'bin', partition: 0, offset: 0 }, { stream: 'bin', partition: 1, offset: 0 }] }),
+      body: JSON.stringify({
+        positions: [
+          { stream: 'bin', partition: 0, offset: 0 },
+          { stream: 'bin', partition: 1, offset: 0 },
+        ],
+      }),
     });
     const frames = decodeFetchFrames(Buffer.from(await fetched.arrayBuffer()));
     assert.equal(frames.length, 2);
     const records = decodeBatches(frames[0]!.batches);
-    assert.deepEqual(records.map((r) => r.value), [Buffer.from('first'), Buffer.from([0, 1, 2, 255])]);
+    assert.deepEqual(
+      records.map((r) => r.value),
+      [Buffer.from('first'), Buffer.from([0, 1, 2, 255])],
+    );
     assert.equal(frames[0]!.highWatermark, 2);
     // JSON fetch of a non-JSON value answers base64.
     const json = await s.json('GET', '/v1/streams/bin/partitions/0/records?offset=1');
@@ -49,17 +76,28 @@ describe('produce formats', () => {
     corrupt[corrupt.length - 1] = corrupt[corrupt.length - 1]! ^ 0xff;
     const before = (await s.json('GET', '/v1/streams/bin')).body.partitionInfo;
     for (const frames of [
-      [{ partition: 0, batches: good }, { partition: 1, batches: corrupt }],
-      [{ partition: 0, batches: good }, { partition: 5, batches: good }],
+      [
+        { partition: 0, batches: good },
+        { partition: 1, batches: corrupt },
+      ],
+      [
+        { partition: 0, batches: good },
+        { partition: 5, batches: good },
+      ],
     ]) {
       const res = await post(s, 'bin', encodeProduceFrames(frames), { 'content-type': MEDIA.recordBatches });
       assert.equal(res.status, 400);
       const body = (await res.json()) as { error: { code: string } };
       assert.match(body.error.code, /SY_ERR_(BATCH_CORRUPT|PARTITION_INVALID)/);
     }
-    const truncated = await post(s, 'bin', encodeProduceFrames([{ partition: 0, batches: good }]).subarray(0, 20), {
-      'content-type': MEDIA.recordBatches,
-    });
+    const truncated = await post(
+      s,
+      'bin',
+      encodeProduceFrames([{ partition: 0, batches: good }]).subarray(0, 20),
+      {
+        'content-type': MEDIA.recordBatches,
+      },
+    );
     assert.equal(truncated.status, 400);
     assert.deepEqual((await s.json('GET', '/v1/streams/bin')).body.partitionInfo, before);
   });
@@ -68,24 +106,55 @@ describe('produce formats', () => {
     const { body: id } = await s.json('POST', '/v1/producers');
     assert.ok(id.producerId > 0);
     const batch = (seq: number, v: string) =>
-      encodeProduceFrames([{ partition: 0, batches: encodeRecordBatch([{ value: Buffer.from(v) }], { producerId: id.producerId, producerEpoch: 0, baseSequence: seq }) }]);
+      encodeProduceFrames([
+        {
+          partition: 0,
+          batches: encodeRecordBatch([{ value: Buffer.from(v) }], {
+            producerId: id.producerId,
+            producerEpoch: 0,
+            baseSequence: seq,
+          }),
+        },
+      ]);
     const headers = { 'content-type': MEDIA.recordBatches };
-    const first = (await (await post(s, 'bin', batch(0, 'p0'), headers)).json()) as { ranges: { baseOffset: number; duplicate?: boolean }[] };
-    const retry = (await (await post(s, 'bin', batch(0, 'p0'), headers)).json()) as { ranges: { baseOffset: number; duplicate?: boolean }[] };
+    const first = (await (await post(s, 'bin', batch(0, 'p0'), headers)).json()) as {
+      ranges: { baseOffset: number; duplicate?: boolean }[];
+    };
+    const retry = (await (await post(s, 'bin', batch(0, 'p0'), headers)).json()) as {
+      ranges: { baseOffset: number; duplicate?: boolean }[];
+    };
     assert.equal(retry.ranges[0]!.baseOffset, first.ranges[0]!.baseOffset);
     assert.equal(retry.ranges[0]!.duplicate, true);
     const gap = await post(s, 'bin', batch(5, 'p5'), headers);
     assert.equal(gap.status, 409);
-    assert.equal(((await gap.json()) as { error: { code: string } }).error.code, 'SY_ERR_PRODUCER_SEQUENCE_GAP');
+    assert.equal(
+      ((await gap.json()) as { error: { code: string } }).error.code,
+      'SY_ERR_PRODUCER_SEQUENCE_GAP',
+    );
     const next = await post(s, 'bin', batch(1, 'p1'), headers);
     assert.equal(next.status, 200);
   });
 
   it('CloudEvents: structured, batch and binary modes are stored as structured events', async () => {
-    const event = { specversion: '1.0', id: 'e-1', source: '/orders', type: 'OrderPlaced', partitionkey: 'o-7', data: { total: 12 } };
+    const event = {
+      specversion: '1.0',
+      id: 'e-1',
+      source: '/orders',
+      type: 'OrderPlaced',
+      partitionkey: 'o-7',
+      data: { total: 12 },
+    };
     let r = await post(s, 'ce', JSON.stringify(event), { 'content-type': MEDIA.cloudEvent });
     assert.equal(r.status, 200);
-    r = await post(s, 'ce', JSON.stringify([{ ...event, id: 'e-2' }, { ...event, id: 'e-3' }]), { 'content-type': MEDIA.cloudEventBatch });
+    r = await post(
+      s,
+      'ce',
+      JSON.stringify([
+        { ...event, id: 'e-2' },
+        { ...event, id: 'e-3' },
+      ]),
+      { 'content-type': MEDIA.cloudEventBatch },
+    );
     assert.equal(r.status, 200);
     r = await post(s, 'ce', '{"total":99}', {
       'content-type': 'application/json',
@@ -96,11 +165,16 @@ describe('produce formats', () => {
     });
     assert.equal(r.status, 200, await r.clone().text());
     const { body } = await s.json('GET', '/v1/streams/ce/partitions/0/records?offset=0');
-    assert.deepEqual(body.records.map((x: { value: { id: string } }) => x.value.id), ['e-1', 'e-2', 'e-3', 'e-4']);
+    assert.deepEqual(
+      body.records.map((x: { value: { id: string } }) => x.value.id),
+      ['e-1', 'e-2', 'e-3', 'e-4'],
+    );
     assert.equal(body.records[0].key, 'o-7');
     assert.deepEqual(body.records[3].value.data, { total: 99 });
     assert.equal(body.records[0].headers['content-type'], 'application/cloudevents+json');
-    const invalid = await post(s, 'ce', JSON.stringify({ ...event, specversion: '0.3' }), { 'content-type': MEDIA.cloudEvent });
+    const invalid = await post(s, 'ce', JSON.stringify({ ...event, specversion: '0.3' }), {
+      'content-type': MEDIA.cloudEvent,
+    });
     assert.equal(invalid.status, 400);
     assert.equal(((await invalid.json()) as { error: { code: string } }).error.code, 'SY_ERR_EVENT_INVALID');
   });
@@ -115,10 +189,16 @@ describe('backpressure', () => {
   after(() => s.destroy());
 
   it('answers 503 with a retriable error when too many bytes are in flight, and keeps serving', async () => {
-    const body = JSON.stringify({ records: Array.from({ length: 200 }, (_, i) => ({ value: { i, pad: 'x'.repeat(200) } })) });
+    const body = JSON.stringify({
+      records: Array.from({ length: 200 }, (_, i) => ({ value: { i, pad: 'x'.repeat(200) } })),
+    });
     const results = await Promise.all(
       Array.from({ length: 40 }, () =>
-        s.request('/v1/streams/load/records', { method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+        s.request('/v1/streams/load/records', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        }),
       ),
     );
     const statuses = results.map((r) => r.status);
@@ -130,7 +210,10 @@ describe('backpressure', () => {
     }
     const accepted = statuses.filter((x) => x === 200).length;
     const described = await s.json('GET', '/v1/streams/load');
-    const total = described.body.partitionInfo.reduce((n: number, p: { endOffset: number }) => n + p.endOffset, 0);
+    const total = described.body.partitionInfo.reduce(
+      (n: number, p: { endOffset: number }) => n + p.endOffset,
+      0,
+    );
     assert.equal(total, accepted * 200);
     assert.equal((await s.json('GET', '/healthz')).status, 200);
   });

@@ -12,15 +12,27 @@ describe('streams API', () => {
   after(() => s.destroy());
 
   it('creates, lists, describes, updates and deletes a stream', async () => {
-    const created = await s.json('POST', '/v1/streams', { name: 'orders', partitions: 3, retentionMs: 60_000 });
+    const created = await s.json('POST', '/v1/streams', {
+      name: 'orders',
+      partitions: 3,
+      retentionMs: 60_000,
+    });
     assert.equal(created.status, 201);
     assert.equal(created.body.partitions, 3);
     assert.equal(created.body.cleanupPolicy, 'delete');
     const list = await s.json('GET', '/v1/streams');
-    assert.deepEqual(list.body.streams.map((x: { name: string }) => x.name), ['orders']);
+    assert.deepEqual(
+      list.body.streams.map((x: { name: string }) => x.name),
+      ['orders'],
+    );
     const described = await s.json('GET', '/v1/streams/orders');
     assert.equal(described.body.partitionInfo.length, 3);
-    assert.deepEqual(described.body.partitionInfo[0], { partition: 0, startOffset: 0, endOffset: 0, sizeBytes: 0 });
+    assert.deepEqual(described.body.partitionInfo[0], {
+      partition: 0,
+      startOffset: 0,
+      endOffset: 0,
+      sizeBytes: 0,
+    });
     const grown = await s.json('PATCH', '/v1/streams/orders', { partitions: 5 });
     assert.equal(grown.status, 200);
     assert.equal(grown.body.partitionInfo.length, 5);
@@ -76,7 +88,12 @@ describe('streams API', () => {
     assert.match(text, /"value":\{"n":1,"price":300\.0\}/);
     const parsed = JSON.parse(text);
     assert.deepEqual(
-      parsed.records.map((x: { offset: number; key: string; value: unknown; headers: object }) => [x.offset, x.key, x.value, x.headers]),
+      parsed.records.map((x: { offset: number; key: string; value: unknown; headers: object }) => [
+        x.offset,
+        x.key,
+        x.value,
+        x.headers,
+      ]),
       [
         [0, 'alice', { n: 1, price: 300 }, {}],
         [1, 'alice', 'text', { trace: 't-1' }],
@@ -102,7 +119,11 @@ describe('streams API', () => {
       [`{"records":[{"value":"${'x'.repeat(1024 * 1024 + 10)}"}]}`, 'application/json', 413],
     ] as const;
     for (const [body, type, status] of bad) {
-      const r = await s.request('/v1/streams/atomic/records', { method: 'POST', headers: { 'content-type': type }, body });
+      const r = await s.request('/v1/streams/atomic/records', {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body,
+      });
       const answer = (await r.json()) as { error: { code: string; message: string } };
       assert.equal(r.status, status, `${body.slice(0, 60)} → ${JSON.stringify(answer)}`);
       assert.match(answer.error.code, /^SY_ERR_/);
@@ -138,7 +159,8 @@ describe('streams API', () => {
         { value: 3, timestamp: 3000 },
       ],
     });
-    const at = async (q: string) => (await s.json('GET', `/v1/streams/times/offsets?at=${q}`)).body.offsets[0].offset;
+    const at = async (q: string) =>
+      (await s.json('GET', `/v1/streams/times/offsets?at=${q}`)).body.offsets[0].offset;
     assert.equal(await at('earliest'), 0);
     assert.equal(await at('latest'), 3);
     assert.equal(await at('2000'), 1);
@@ -149,11 +171,22 @@ describe('streams API', () => {
 
   it('deduplicates a JSON produce retried with the same Idempotency-Key', async () => {
     await s.json('POST', '/v1/streams', { name: 'idem' });
-    const send = () => s.json('POST', '/v1/streams/idem/records', { records: [{ value: 'once' }] }, { 'idempotency-key': 'req-1' });
+    const send = () =>
+      s.json(
+        'POST',
+        '/v1/streams/idem/records',
+        { records: [{ value: 'once' }] },
+        { 'idempotency-key': 'req-1' },
+      );
     const first = await send();
     const second = await send();
     assert.deepEqual(second.body, first.body);
-    const other = await s.json('POST', '/v1/streams/idem/records', { records: [{ value: 'twice' }] }, { 'idempotency-key': 'req-2' });
+    const other = await s.json(
+      'POST',
+      '/v1/streams/idem/records',
+      { records: [{ value: 'twice' }] },
+      { 'idempotency-key': 'req-2' },
+    );
     assert.equal(other.body.offsets[0].offset, 1);
     const described = await s.json('GET', '/v1/streams/idem');
     assert.equal(described.body.partitionInfo[0].endOffset, 2);

@@ -8,7 +8,11 @@ import { isJsonValue } from './body/index.ts';
  * start earlier) are skipped; at most `maxRecords` are rendered. Returns the JSON text and the
  * offset where the next fetch should start.
  */
-export function renderRecordsJson(frame: FetchFrame, fromOffset: number, maxRecords: number): { json: string; nextOffset: number } {
+export function renderRecordsJson(
+  frame: FetchFrame,
+  fromOffset: number,
+  maxRecords: number,
+): { json: string; nextOffset: number } {
   const parts: string[] = [];
   let next = fromOffset;
   let count = 0;
@@ -24,7 +28,8 @@ export function renderRecordsJson(frame: FetchFrame, fromOffset: number, maxReco
       let headers = '{}';
       if (r.headers.length > 0) {
         const h: Record<string, string> = {};
-        for (const { key, value } of r.headers) h[key] = value === null ? '' : Buffer.from(value).toString('utf8');
+        for (const { key, value } of r.headers)
+          h[key] = value === null ? '' : Buffer.from(value).toString('utf8');
         headers = JSON.stringify(h);
       }
       const key = r.key === null ? 'null' : JSON.stringify(r.key.toString('utf8'));

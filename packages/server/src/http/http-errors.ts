@@ -65,7 +65,9 @@ export function intParam(value: unknown, name: string, fallback: number, min: nu
   if (value === undefined || value === '') return fallback;
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw syError('SY_ERR_REQUEST_INVALID', { reason: `${name} must be an integer from ${min} to ${max}, got ${String(value)}` });
+    throw syError('SY_ERR_REQUEST_INVALID', {
+      reason: `${name} must be an integer from ${min} to ${max}, got ${String(value)}`,
+    });
   }
   return n;
 }

@@ -13,7 +13,11 @@ export function storageObserver(registry: Registry, log: Logger): LogObserver {
     buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25],
     registers: [registry],
   });
-  const written = new Counter({ name: 'switchyard_log_written_bytes_total', help: 'Bytes written to partition logs', registers: [registry] });
+  const written = new Counter({
+    name: 'switchyard_log_written_bytes_total',
+    help: 'Bytes written to partition logs',
+    registers: [registry],
+  });
   const recovered = new Counter({
     name: 'switchyard_log_recovery_truncated_bytes_total',
     help: 'Bytes of torn or corrupt tails cut off at start',
@@ -47,7 +51,8 @@ export function registerGroupMetrics(registry: Registry, groups: GroupCoordinato
           return end === undefined || start === undefined ? undefined : { start, end };
         });
         for (const p of description.partitions) {
-          if (p.lag !== null) this.set({ group: summary.group, stream: p.stream, partition: p.partition }, p.lag);
+          if (p.lag !== null)
+            this.set({ group: summary.group, stream: p.stream, partition: p.partition }, p.lag);
         }
       }
     },

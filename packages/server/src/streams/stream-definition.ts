@@ -34,7 +34,8 @@ const POLICIES: readonly CleanupPolicy[] = ['delete', 'compact', 'compact,delete
 
 /** Throws `SY_ERR_NAME_INVALID` unless `name` is a valid resource name. */
 export function validateName(name: unknown): string {
-  if (typeof name !== 'string' || !NAME.test(name)) throw syError('SY_ERR_NAME_INVALID', { name: String(name) });
+  if (typeof name !== 'string' || !NAME.test(name))
+    throw syError('SY_ERR_NAME_INVALID', { name: String(name) });
   return name;
 }
 
@@ -64,17 +65,22 @@ const SETTINGS = new Set([
 
 function checkKnown(input: object, allowed: Set<string>): void {
   for (const key of Object.keys(input)) {
-    if (!allowed.has(key)) invalid(`unknown setting ${JSON.stringify(key)}; known: ${[...allowed].join(', ')}`);
+    if (!allowed.has(key))
+      invalid(`unknown setting ${JSON.stringify(key)}; known: ${[...allowed].join(', ')}`);
   }
 }
 
 function applySettings(base: StreamDefinition, s: StreamSettings, limits: StreamLimits): StreamDefinition {
   const next = { ...base };
-  if (s.partitions !== undefined) next.partitions = integer(s.partitions, 'partitions', 1, limits.maxPartitions);
+  if (s.partitions !== undefined)
+    next.partitions = integer(s.partitions, 'partitions', 1, limits.maxPartitions);
   if (s.retentionMs !== undefined) next.retentionMs = nullableInteger(s.retentionMs, 'retentionMs', 1);
-  if (s.retentionBytes !== undefined) next.retentionBytes = nullableInteger(s.retentionBytes, 'retentionBytes', 1);
-  if (s.deleteRetentionMs !== undefined) next.deleteRetentionMs = integer(s.deleteRetentionMs, 'deleteRetentionMs', 0);
-  if (s.segmentBytes !== undefined) next.segmentBytes = integer(s.segmentBytes, 'segmentBytes', 4096, 2 ** 31 - 1);
+  if (s.retentionBytes !== undefined)
+    next.retentionBytes = nullableInteger(s.retentionBytes, 'retentionBytes', 1);
+  if (s.deleteRetentionMs !== undefined)
+    next.deleteRetentionMs = integer(s.deleteRetentionMs, 'deleteRetentionMs', 0);
+  if (s.segmentBytes !== undefined)
+    next.segmentBytes = integer(s.segmentBytes, 'segmentBytes', 4096, 2 ** 31 - 1);
   if (s.cleanupPolicy !== undefined) {
     if (!POLICIES.includes(s.cleanupPolicy)) invalid(`cleanupPolicy must be one of ${POLICIES.join(', ')}`);
     next.cleanupPolicy = s.cleanupPolicy;
@@ -83,7 +89,11 @@ function applySettings(base: StreamDefinition, s: StreamSettings, limits: Stream
 }
 
 /** Validates a create request and fills defaults. */
-export function resolveStreamDefinition(req: CreateStreamRequest, limits: StreamLimits, now: Date): StreamDefinition {
+export function resolveStreamDefinition(
+  req: CreateStreamRequest,
+  limits: StreamLimits,
+  now: Date,
+): StreamDefinition {
   if (typeof req !== 'object' || req === null) invalid('the body must be a JSON object with at least "name"');
   checkKnown(req, new Set([...SETTINGS, 'name']));
   const base: StreamDefinition = {
@@ -105,7 +115,8 @@ export function updateStreamDefinition(
   settings: StreamSettings,
   limits: StreamLimits,
 ): StreamDefinition {
-  if (typeof settings !== 'object' || settings === null) invalid('the body must be a JSON object of settings');
+  if (typeof settings !== 'object' || settings === null)
+    invalid('the body must be a JSON object of settings');
   checkKnown(settings, SETTINGS);
   const next = applySettings(current, settings, limits);
   if (next.partitions < current.partitions) {

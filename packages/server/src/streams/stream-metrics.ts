@@ -21,9 +21,24 @@ export class StreamMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.#records = new Counter({ name: 'switchyard_produce_records_total', help: 'Records appended', labelNames: ['stream'], registers });
-    this.#bytes = new Counter({ name: 'switchyard_produce_bytes_total', help: 'Record batch bytes appended', labelNames: ['stream'], registers });
-    this.#fetchBytes = new Counter({ name: 'switchyard_fetch_bytes_total', help: 'Record batch bytes served to consumers', labelNames: ['stream'], registers });
+    this.#records = new Counter({
+      name: 'switchyard_produce_records_total',
+      help: 'Records appended',
+      labelNames: ['stream'],
+      registers,
+    });
+    this.#bytes = new Counter({
+      name: 'switchyard_produce_bytes_total',
+      help: 'Record batch bytes appended',
+      labelNames: ['stream'],
+      registers,
+    });
+    this.#fetchBytes = new Counter({
+      name: 'switchyard_fetch_bytes_total',
+      help: 'Record batch bytes served to consumers',
+      labelNames: ['stream'],
+      registers,
+    });
     this.#appendSeconds = new Histogram({
       name: 'switchyard_append_duration_seconds',
       help: 'Time from append call to durable acknowledgement, per partition append',
@@ -41,11 +56,17 @@ export class StreamMetrics {
         collect() {
           this.reset();
           for (const [stream, logs] of tracked) {
-            logs.forEach((log, partition) => this.set({ stream, partition }, read(log)));
+            logs.forEach((log, partition) => {
+              this.set({ stream, partition }, read(log));
+            });
           }
         },
       });
-    gauge('switchyard_partition_end_offset', 'Offset the next record of the partition gets', (l) => l.endOffset);
+    gauge(
+      'switchyard_partition_end_offset',
+      'Offset the next record of the partition gets',
+      (l) => l.endOffset,
+    );
     gauge('switchyard_partition_start_offset', 'Lowest offset still stored', (l) => l.startOffset);
     gauge('switchyard_partition_size_bytes', 'Bytes stored for the partition', (l) => l.sizeBytes);
   }

@@ -2,9 +2,9 @@ import type {
   CreateStreamRequest,
   FetchFrame,
   PartitionInfo,
+  ProducedRange,
   ProduceFrame,
   ProduceResponse,
-  ProducedRange,
   StreamInfo,
   StreamSettings,
 } from '@switchyard/protocol';
@@ -72,7 +72,8 @@ export class Streams {
 
   async #attach(def: StreamDefinition, revision: number): Promise<OpenStream> {
     const logs: PartitionLog[] = [];
-    for (let p = 0; p < def.partitions; p++) logs.push(await this.#deps.logs.open(def.name, p, logConfig(def)));
+    for (let p = 0; p < def.partitions; p++)
+      logs.push(await this.#deps.logs.open(def.name, p, logConfig(def)));
     const open: OpenStream = { def, revision, logs, sticky: 0 };
     this.#streams.set(def.name, open);
     this.#deps.metrics.track(def.name, logs);
@@ -154,7 +155,8 @@ export class Streams {
     s.revision = await this.#deps.kv.update(KEY_PREFIX + name, Buffer.from(JSON.stringify(def)), s.revision);
     s.def = def;
     for (const log of s.logs) log.reconfigure(logConfig(def));
-    for (let p = s.logs.length; p < def.partitions; p++) s.logs.push(await this.#deps.logs.open(name, p, logConfig(def)));
+    for (let p = s.logs.length; p < def.partitions; p++)
+      s.logs.push(await this.#deps.logs.open(name, p, logConfig(def)));
     this.#deps.metrics.track(name, s.logs);
     return this.#info(s, true);
   }
@@ -185,7 +187,10 @@ export class Streams {
     const offsets = new Array<{ partition: number; offset: number }>(records.length);
     for (let i = 0; i < records.length; i++) {
       const slot = routed.slotOf[i]!;
-      offsets[i] = { partition: routed.partitions[slot]!, offset: results[slot]!.baseOffset + routed.indexInSlot[i]! };
+      offsets[i] = {
+        partition: routed.partitions[slot]!,
+        offset: results[slot]!.baseOffset + routed.indexInSlot[i]!,
+      };
     }
     return { ranges: results, offsets };
   }
@@ -205,16 +210,32 @@ export class Streams {
   async #append(s: OpenStream, partition: number, batches: Buffer): Promise<ProducedRange> {
     const started = performance.now();
     const r = await this.#log(s, partition).append(batches);
-    this.#deps.metrics.produced(s.def.name, r.lastOffset - r.baseOffset + 1, batches.length, performance.now() - started);
+    this.#deps.metrics.produced(
+      s.def.name,
+      r.lastOffset - r.baseOffset + 1,
+      batches.length,
+      performance.now() - started,
+    );
     const range: ProducedRange = { partition, baseOffset: r.baseOffset, lastOffset: r.lastOffset };
     if (r.duplicate) range.duplicate = true;
     return range;
   }
 
   /** Reads one partition from `offset`, waiting up to `maxWaitMs` for data when there is none. */
-  async fetch(name: string, partition: number, offset: number, maxBytes: number, maxWaitMs: number): Promise<ReadResult> {
+  async fetch(
+    name: string,
+    partition: number,
+    offset: number,
+    maxBytes: number,
+    maxWaitMs: number,
+  ): Promise<ReadResult> {
     const [frame] = await this.fetchMany([{ stream: name, partition, offset }], maxBytes, maxWaitMs);
-    return { data: frame!.batches, nextOffset: frame!.nextOffset, highWatermark: frame!.highWatermark, logStartOffset: frame!.logStartOffset };
+    return {
+      data: frame!.batches,
+      nextOffset: frame!.nextOffset,
+      highWatermark: frame!.highWatermark,
+      logStartOffset: frame!.logStartOffset,
+    };
   }
 
   /**
@@ -232,7 +253,13 @@ export class Streams {
       const { stream, partition, offset } = positions[i]!;
       const log = logs[i]!;
       if (!Number.isInteger(offset) || offset < log.startOffset || offset > log.endOffset) {
-        throw syError('SY_ERR_OFFSET_OUT_OF_RANGE', { offset, stream, partition, start: log.startOffset, end: log.endOffset });
+        throw syError('SY_ERR_OFFSET_OUT_OF_RANGE', {
+          offset,
+          stream,
+          partition,
+          start: log.startOffset,
+          end: log.endOffset,
+        });
       }
     }
     const hasData = () => logs.some((log, i) => log.endOffset > positions[i]!.offset);
@@ -245,9 +272,21 @@ export class Streams {
       const r =
         budget > 0 && log.endOffset > offset
           ? await log.read(offset, budget)
-          : { data: Buffer.alloc(0), nextOffset: offset, highWatermark: log.endOffset, logStartOffset: log.startOffset };
+          : {
+              data: Buffer.alloc(0),
+              nextOffset: offset,
+              highWatermark: log.endOffset,
+              logStartOffset: log.startOffset,
+            };
       budget -= r.data.length;
-      frames.push({ stream, partition, batches: r.data, nextOffset: r.nextOffset, highWatermark: r.highWatermark, logStartOffset: r.logStartOffset });
+      frames.push({
+        stream,
+        partition,
+        batches: r.data,
+        nextOffset: r.nextOffset,
+        highWatermark: r.highWatermark,
+        logStartOffset: r.logStartOffset,
+      });
       this.#deps.metrics.fetched(stream, r.data.length);
     }
     return frames;
@@ -260,7 +299,11 @@ export class Streams {
       s.logs.map(async (log, partition) => ({
         partition,
         offset:
-          spec === 'earliest' ? log.startOffset : spec === 'latest' ? log.endOffset : await log.offsetForTimestamp(spec.timestamp),
+          spec === 'earliest'
+            ? log.startOffset
+            : spec === 'latest'
+              ? log.endOffset
+              : await log.offsetForTimestamp(spec.timestamp),
       })),
     );
   }

@@ -14,15 +14,26 @@ export interface TestServer extends RunningServer {
   /** fetch() relative to the server URL. */
   request(path: string, init?: RequestInit): Promise<Response>;
   /** JSON request helper: sends `body` as JSON, returns status and parsed body. */
-  json<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read answers field by field and assert on them
+  json<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: T }>;
   /** Closes the server and removes its data dir. */
   destroy(): Promise<void>;
 }
 
 /** Starts a server with test settings overridden by `flags`. */
-export async function startTestServer(flags: Record<string, string | number> = {}, dataDir?: string): Promise<TestServer> {
+export async function startTestServer(
+  flags: Record<string, string | number> = {},
+  dataDir?: string,
+): Promise<TestServer> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'switchyard-http-'));
-  const config = resolveServerConfig({ flags: { port: 0, dataDir: dir, segmentBytes: 1024 * 1024, ...flags } });
+  const config = resolveServerConfig({
+    flags: { port: 0, dataDir: dir, segmentBytes: 1024 * 1024, ...flags },
+  });
   const server = await startServer(config, pino({ level: 'silent' }));
   const request = (path: string, init?: RequestInit) => fetch(server.url + path, init);
   return {

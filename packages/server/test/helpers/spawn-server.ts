@@ -25,11 +25,25 @@ export interface SpawnedServer {
 }
 
 /** Spawns `switchyard start --port 0 --data-dir <tmp>` and waits for its ready line. */
-export async function spawnServer(options: { dataDir?: string; args?: string[]; env?: Record<string, string> } = {}): Promise<SpawnedServer> {
+export async function spawnServer(
+  options: { dataDir?: string; args?: string[]; env?: Record<string, string> } = {},
+): Promise<SpawnedServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', MAIN, 'start', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(options.args ?? [])],
+    [
+      '--import',
+      'tsx',
+      MAIN,
+      'start',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--log-level',
+      'warn',
+      ...(options.args ?? []),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
   );
   let out = '';

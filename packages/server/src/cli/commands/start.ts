@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { isSwitchyardError, syError } from '@switchyard/protocol';
-import { SETTINGS, resolveServerConfig } from '../../config.ts';
+import { resolveServerConfig, SETTINGS } from '../../config.ts';
 import { startServer } from '../../server.ts';
 import type { Command } from '../command.ts';
 
 const settingsHelp = SETTINGS.map(
-  (s) => `  --${s.flag.padEnd(24)} ${s.doc} (env ${s.env}; default ${s.default}${s.values ? `; one of ${s.values.join('|')}` : ''})`,
+  (s) =>
+    `  --${s.flag.padEnd(24)} ${s.doc} (env ${s.env}; default ${s.default}${s.values ? `; one of ${s.values.join('|')}` : ''})`,
 ).join('\n');
 
 function readConfigFile(path: string): Record<string, unknown> {
@@ -13,14 +14,19 @@ function readConfigFile(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw syError('SY_ERR_CONFIG_INVALID', { reason: `cannot read config file ${path}: ${(err as Error).message}` });
+    throw syError('SY_ERR_CONFIG_INVALID', {
+      reason: `cannot read config file ${path}: ${(err as Error).message}`,
+    });
   }
   try {
     const parsed = JSON.parse(text) as unknown;
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('not a JSON object');
     return parsed as Record<string, unknown>;
   } catch (err) {
-    throw syError('SY_ERR_CONFIG_INVALID', { reason: `config file ${path} is not a JSON object of settings: ${(err as Error).message}` });
+    throw syError('SY_ERR_CONFIG_INVALID', {
+      reason: `config file ${path} is not a JSON object of settings: ${(err as Error).message}`,
+    });
   }
 }
 
@@ -61,7 +67,9 @@ Examples:
         ...(configPath === undefined ? {} : { file: readConfigFile(configPath) }),
       });
       const server = await startServer(config);
-      io.stdout.write(`switchyard listening on ${server.url} (data dir ${config.dataDir}, fsync ${config.fsync})\n`);
+      io.stdout.write(
+        `switchyard listening on ${server.url} (data dir ${config.dataDir}, fsync ${config.fsync})\n`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);

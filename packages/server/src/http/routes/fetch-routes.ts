@@ -1,5 +1,5 @@
 import type { FetchFrame, MultiFetchRequest } from '@switchyard/protocol';
-import { MEDIA, fetchFrameHeaderSize, syError, writeFetchFrameHeader } from '@switchyard/protocol';
+import { fetchFrameHeaderSize, MEDIA, syError, writeFetchFrameHeader } from '@switchyard/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Streams } from '../../streams/streams.ts';
 import { renderRecordsJson } from '../fetch-render.ts';
@@ -57,23 +57,34 @@ export function fetchRoutes(app: FastifyInstance, streams: Streams, limits: Fetc
     const maxRecords = intParam(req.query.maxRecords, 'maxRecords', 500, 1, 100_000);
     const maxBytes = intParam(req.query.maxBytes, 'maxBytes', limits.defaultMaxBytes, 1, limits.maxBytes);
     const maxWaitMs = intParam(req.query.maxWaitMs, 'maxWaitMs', 0, 0, limits.maxWaitMs);
-    const frames = await streams.fetchMany([{ stream, partition, offset }], maxBytes, maxWaitMs, disconnectSignal(reply));
+    const frames = await streams.fetchMany(
+      [{ stream, partition, offset }],
+      maxBytes,
+      maxWaitMs,
+      disconnectSignal(reply),
+    );
     const frame = frames[0]!;
     if (wantsBinary(req)) return reply.type(MEDIA.recordBatches).send(encodeFetchFrames(frames));
     const { json, nextOffset } = renderRecordsJson(frame, offset, maxRecords);
     return reply
       .type('application/json')
-      .send(`{"records":${json},"nextOffset":${nextOffset},"highWatermark":${frame.highWatermark},"logStartOffset":${frame.logStartOffset}}`);
+      .send(
+        `{"records":${json},"nextOffset":${nextOffset},"highWatermark":${frame.highWatermark},"logStartOffset":${frame.logStartOffset}}`,
+      );
   });
 
   app.post('/v1/fetch', async (req, reply) => {
     const body = jsonBody<MultiFetchRequest>(req);
     if (!Array.isArray(body.positions) || body.positions.length === 0) {
-      throw syError('SY_ERR_REQUEST_INVALID', { reason: 'positions must be a non-empty array of {stream, partition, offset}' });
+      throw syError('SY_ERR_REQUEST_INVALID', {
+        reason: 'positions must be a non-empty array of {stream, partition, offset}',
+      });
     }
     for (const p of body.positions) {
       if (typeof p?.stream !== 'string' || !Number.isInteger(p.partition) || !Number.isInteger(p.offset)) {
-        throw syError('SY_ERR_REQUEST_INVALID', { reason: 'each position needs a string stream and integer partition and offset' });
+        throw syError('SY_ERR_REQUEST_INVALID', {
+          reason: 'each position needs a string stream and integer partition and offset',
+        });
       }
     }
     const maxBytes = intParam(body.maxBytes, 'maxBytes', limits.defaultMaxBytes, 1, limits.maxBytes);

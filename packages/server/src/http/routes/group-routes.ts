@@ -24,7 +24,9 @@ export function groupRoutes(app: FastifyInstance, groups: GroupCoordinator, stre
     await groups.commit(req.params.group, jsonBody<CommitRequest>(req));
     return reply.code(204).send();
   });
-  app.get<GroupParams>('/v1/groups/:group/offsets', async (req) => ({ offsets: await groups.committed(req.params.group) }));
+  app.get<GroupParams>('/v1/groups/:group/offsets', async (req) => ({
+    offsets: await groups.committed(req.params.group),
+  }));
   const logOffsets = (stream: string, partition: number) => {
     const end = streams.endOffsets(stream)?.[partition];
     const start = streams.startOffsets(stream)?.[partition];

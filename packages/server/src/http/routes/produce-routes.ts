@@ -1,10 +1,15 @@
 import type { ProduceResponse } from '@switchyard/protocol';
-import { IDEMPOTENCY_KEY_HEADER, MEDIA, decodeProduceFrames, syError } from '@switchyard/protocol';
+import { decodeProduceFrames, IDEMPOTENCY_KEY_HEADER, MEDIA, syError } from '@switchyard/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { IdempotencyCache } from '../../streams/idempotency-cache.ts';
 import type { Streams } from '../../streams/streams.ts';
 import type { BodyLimits } from '../body/index.ts';
-import { parseBinaryCloudEvent, parseCloudEvent, parseCloudEventBatch, parseJsonProduce } from '../body/index.ts';
+import {
+  parseBinaryCloudEvent,
+  parseCloudEvent,
+  parseCloudEventBatch,
+  parseJsonProduce,
+} from '../body/index.ts';
 import { mediaType } from '../http-errors.ts';
 import type { InFlightGate } from '../in-flight-gate.ts';
 
@@ -15,7 +20,13 @@ export interface ProduceRouteOptions {
   gate: InFlightGate;
 }
 
-const ACCEPTED = [MEDIA.recordBatches, MEDIA.json, MEDIA.cloudEvent, MEDIA.cloudEventBatch, 'CloudEvents binary mode (ce-* headers)'].join(', ');
+const ACCEPTED = [
+  MEDIA.recordBatches,
+  MEDIA.json,
+  MEDIA.cloudEvent,
+  MEDIA.cloudEventBatch,
+  'CloudEvents binary mode (ce-* headers)',
+].join(', ');
 
 /** `POST /v1/streams/:stream/records` in every accepted format. */
 export function produceRoutes(app: FastifyInstance, streams: Streams, options: ProduceRouteOptions): void {

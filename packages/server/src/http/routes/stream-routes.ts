@@ -12,7 +12,9 @@ export function parseOffsetSpec(at: string | undefined): OffsetSpec {
   if (at === 'earliest') return 'earliest';
   const ms = /^\d+$/.test(at) ? Number(at) : Date.parse(at);
   if (!Number.isFinite(ms)) {
-    throw syError('SY_ERR_REQUEST_INVALID', { reason: `at must be earliest, latest, milliseconds or an ISO time, got ${at}` });
+    throw syError('SY_ERR_REQUEST_INVALID', {
+      reason: `at must be earliest, latest, milliseconds or an ISO time, got ${at}`,
+    });
   }
   return { timestamp: ms };
 }
