@@ -1,0 +1,94 @@
+/**
+ * The RuleMatcher API: adding, replacing and removing rules, many rules at once, shared states, and results.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isSwitchyardError } from '@switchyard/protocol';
+import { compilePattern } from './pattern-parser.ts';
+import { RuleMatcher } from './rule-matcher.ts';
+
+const sorted = (ids: readonly string[]) => [...ids].sort();
+
+describe('RuleMatcher', () => {
+  it('returns the ids of all matching rules, each once', () => {
+    const m = new RuleMatcher();
+    m.add('ec2', { source: ['aws.ec2'] });
+    m.add('ec2-running', { source: ['aws.ec2'], detail: { state: ['running'] } });
+    m.add('any-state', { detail: { state: [{ exists: true }] } });
+    m.add('either', { $or: [{ source: ['aws.ec2'] }, { detail: { state: ['running'] } }] });
+    const event = { source: 'aws.ec2', detail: { state: 'running' } };
+    assert.deepEqual(sorted(m.match(event)), ['any-state', 'ec2', 'ec2-running', 'either']);
+    assert.deepEqual(sorted(m.match({ source: 'aws.s3' })), []);
+    assert.equal(m.size, 4);
+  });
+
+  it('accepts compiled patterns, text and objects; rejects invalid ones with the catalogue error', () => {
+    const m = new RuleMatcher();
+    m.add('a', compilePattern({ a: ['1'] }));
+    m.add('b', '{"a":["1"]}');
+    m.add('c', { a: ['1'] });
+    assert.deepEqual(sorted(m.match({ a: '1' })), ['a', 'b', 'c']);
+    assert.throws(
+      () => m.add('d', { a: 1 }),
+      (err: unknown) => isSwitchyardError(err, 'SY_ERR_PATTERN_INVALID'),
+    );
+    assert.equal(m.has('d'), false);
+  });
+
+  it('replaces a rule added again under the same id', () => {
+    const m = new RuleMatcher();
+    m.add('r', { a: ['1'] });
+    m.add('r', { a: ['2'] });
+    assert.deepEqual(m.match({ a: '1' }), []);
+    assert.deepEqual(m.match({ a: '2' }), ['r']);
+    assert.equal(m.size, 1);
+    assert.deepEqual(m.get('r')?.source, '{"a":["2"]}');
+  });
+
+  it('removes rules without disturbing rules that share their states', () => {
+    const m = new RuleMatcher();
+    m.add('one', { source: ['s'], detail: { a: ['1'] } });
+    m.add('two', { source: ['s'], detail: { a: ['1'], b: ['2'] } });
+    m.add('three', { source: ['s'], detail: { a: [{ prefix: '1' }] } });
+    const event = { source: 's', detail: { a: '1', b: '2' } };
+    assert.deepEqual(sorted(m.match(event)), ['one', 'three', 'two']);
+    assert.equal(m.remove('one'), true);
+    assert.deepEqual(sorted(m.match(event)), ['three', 'two']);
+    assert.equal(m.remove('one'), false);
+    m.remove('three');
+    assert.deepEqual(m.match(event), ['two']);
+    m.add('one', { source: ['s'], detail: { a: ['1'] } });
+    assert.deepEqual(sorted(m.match(event)), ['one', 'two']);
+  });
+
+  it('uses the dialect and limits it was built with', () => {
+    const sns = new RuleMatcher({ dialect: 'sns-attributes' });
+    assert.throws(
+      () => sns.add('w', { a: [{ wildcard: '*' }] }),
+      (err: unknown) => isSwitchyardError(err, 'SY_ERR_FILTER_POLICY_INVALID'),
+    );
+    const small = new RuleMatcher({ limits: { maxLength: 10 } });
+    assert.throws(
+      () => small.add('long', { abcdef: ['ghijkl'] }),
+      (err: unknown) => isSwitchyardError(err, 'SY_ERR_PATTERN_INVALID'),
+    );
+  });
+
+  it('matches many rules on exact values without confusing them', () => {
+    const m = new RuleMatcher();
+    for (let i = 0; i < 2000; i++) m.add(`r${i}`, { source: [`s${i % 100}`], 'detail-type': [`t${i}`] });
+    assert.deepEqual(m.match({ source: 's7', 'detail-type': 't1107' }), ['r1107']);
+    assert.deepEqual(m.match({ source: 's8', 'detail-type': 't1107' }), []);
+    for (let i = 0; i < 2000; i += 2) m.remove(`r${i}`);
+    assert.deepEqual(m.match({ source: 's7', 'detail-type': 't1107' }), ['r1107']);
+    assert.deepEqual(m.match({ source: 's6', 'detail-type': 't1106' }), []);
+  });
+
+  it('treats a non-object event as an event with no fields', () => {
+    const m = new RuleMatcher();
+    m.add('absent', { a: [{ exists: false }] });
+    m.add('present', { a: [{ exists: true }] });
+    assert.deepEqual(m.match(null), ['absent']);
+    assert.deepEqual(m.match([{ a: 1 }]), ['absent']);
+  });
+});
