@@ -117,14 +117,19 @@ async function writeSynced(path: string, data: Buffer | Buffer[]): Promise<void>
  * dropping tombstones older than `tombstoneBefore`. Crash-safe: new files are written as
  * `.cleaned` and synced, the indexes renamed to `.swap`, then the log to `.swap` (the commit
  * point), then all three over the originals; `completeSwaps` finishes or discards this on open.
- * Returns the new segment, or null when nothing changed.
+ * Returns the new segment, or null when nothing changed. `crashAfter` (tests only) throws after a
+ * step to simulate a crash there.
  */
 export async function compactSegment(
   seg: Segment,
   latest: Map<string, number>,
   tombstoneBefore: number,
   interval: number,
+  crashAfter?: CompactionStep,
 ): Promise<Segment | null> {
+  const step = (name: CompactionStep) => {
+    if (crashAfter === name) throw new Error(`simulated crash after ${name}`);
+  };
   seg.acquire();
   let batches: Buffer[] | null;
   try {
@@ -161,19 +166,35 @@ export async function compactSegment(
     time.append(scratch.maxTimestamp, seg.nextOffset - seg.baseOffset);
   const path = (ext: string) => join(seg.dir, segmentFileName(seg.baseOffset, ext));
   await writeSynced(path('.log.cleaned'), batches);
+  step('log-written');
   await writeSynced(path('.index.cleaned'), index.encode());
   await writeSynced(path('.timeindex.cleaned'), time.encode());
+  step('indexes-written');
   fs.renameSync(path('.index.cleaned'), path('.index.swap'));
+  step('index-swap');
   fs.renameSync(path('.timeindex.cleaned'), path('.timeindex.swap'));
   await syncDir(seg.dir);
+  step('indexes-swap');
   fs.renameSync(path('.log.cleaned'), path('.log.swap'));
   await syncDir(seg.dir);
-  await completeSwaps(seg.dir);
+  step('committed');
+  await completeSwaps(seg.dir, crashAfter === 'index-replaced' ? step : undefined);
+  step('replaced');
   return openSealedSegment(seg.dir, seg.baseOffset, seg.nextOffset, interval);
 }
 
+/** Steps of a compaction swap after which the tests simulate a crash. */
+export type CompactionStep =
+  | 'log-written'
+  | 'indexes-written'
+  | 'index-swap'
+  | 'indexes-swap'
+  | 'committed'
+  | 'index-replaced'
+  | 'replaced';
+
 /** Finishes committed compaction swaps (a `.log.swap` exists) and discards uncommitted ones. */
-export async function completeSwaps(dir: string): Promise<void> {
+export async function completeSwaps(dir: string, step?: (name: CompactionStep) => void): Promise<void> {
   const names = await fs.promises.readdir(dir);
   let touched = false;
   for (const name of names) {
@@ -187,6 +208,7 @@ export async function completeSwaps(dir: string): Promise<void> {
     const stem = join(dir, name.slice(0, -'.log.swap'.length));
     for (const ext of ['.index', '.timeindex']) {
       if (await exists(`${stem}${ext}.swap`)) fs.renameSync(`${stem}${ext}.swap`, `${stem}${ext}`);
+      step?.('index-replaced');
     }
     fs.renameSync(`${stem}.log.swap`, `${stem}.log`);
     touched = true;

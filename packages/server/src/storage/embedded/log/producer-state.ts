@@ -111,9 +111,9 @@ export class ProducerStateTable {
     return this.#journalBase + this.#journal.length;
   }
 
-  /** Undoes every change recorded after `mark`. */
+  /** Undoes every change recorded after `mark` (released changes stay). */
   rollback(mark: number): void {
-    while (this.#journalBase + this.#journal.length > mark) {
+    while (this.#journal.length > 0 && this.#journalBase + this.#journal.length > mark) {
       const [pid, entry] = this.#journal.pop()!;
       if (entry === undefined) this.#entries.delete(pid);
       else this.#entries.set(pid, entry);

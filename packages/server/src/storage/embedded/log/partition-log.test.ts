@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import { describe, it } from 'node:test';
+import { isSwitchyardError } from '@switchyard/protocol';
+import { readAll, textBatch } from '../../contract/log-contract.ts';
+import { EmbeddedLogStore } from './index.ts';
+import { partitionDir, segmentFiles, tempDir, testConfig } from './test-support.ts';
+
+const idem = (baseSequence: number, producerId = 5) => ({ producerId, producerEpoch: 0, baseSequence });
+
+describe('embedded partition log', () => {
+  it('restores producer state after a crash, across rolled segments', async () => {
+    const { dir, remove } = await tempDir();
+    const config = testConfig({ segmentBytes: 300 });
+    const first = await EmbeddedLogStore.open({ dataDir: dir });
+    try {
+      const log = await first.open('p', 0, config);
+      const results = [];
+      for (let i = 0; i < 12; i++) results.push(await log.append(textBatch('r', 2, idem(i * 2))));
+      assert.ok((await segmentFiles(partitionDir(dir, 'p'))).length > 2, 'several segments');
+      // No close: a second store opens the directory as a restart after kill -9 would.
+      const second = await EmbeddedLogStore.open({ dataDir: dir });
+      const again = await second.open('p', 0, config);
+      assert.equal(again.endOffset, 24);
+      const dup = await again.append(textBatch('r', 2, idem(22)));
+      assert.deepEqual([dup.baseOffset, dup.duplicate], [results[11]!.baseOffset, true]);
+      await assert.rejects(again.append(textBatch('r', 1, idem(30))), (err) =>
+        isSwitchyardError(err, 'SY_ERR_PRODUCER_SEQUENCE_GAP'),
+      );
+      assert.equal((await again.append(textBatch('r', 1, idem(24)))).baseOffset, 24);
+      await second.close();
+    } finally {
+      await first.close();
+      await remove();
+    }
+  });
+
+  it('forgets producers idle longer than producerExpirationMs', async () => {
+    const { dir, remove } = await tempDir();
+    const store = await EmbeddedLogStore.open({ dataDir: dir, producerExpirationMs: 1000 });
+    try {
+      const log = await store.open('p', 0, testConfig());
+      await log.append(textBatch('e', 1, idem(0)));
+      await log.clean(Date.now());
+      await assert.rejects(log.append(textBatch('e', 1, idem(7))), (err) =>
+        isSwitchyardError(err, 'SY_ERR_PRODUCER_SEQUENCE_GAP'),
+      );
+      await log.clean(Date.now() + 2000);
+      assert.equal(
+        (await log.append(textBatch('e', 1, idem(7)))).duplicate,
+        false,
+        'a forgotten producer starts anew',
+      );
+    } finally {
+      await store.close();
+      await remove();
+    }
+  });
+
+  it('reports appends and fsyncs to the observer; interval mode syncs in the background', async () => {
+    const { dir, remove } = await tempDir();
+    const appends: [number, number][] = [];
+    let syncedInBackground: () => void = () => {};
+    const background = new Promise<void>((resolve) => {
+      syncedInBackground = resolve;
+    });
+    const store = await EmbeddedLogStore.open({
+      dataDir: dir,
+      fsync: 'interval',
+      fsyncIntervalMs: 5,
+      observer: {
+        onAppend: (records, bytes) => appends.push([records, bytes]),
+        onFsync: (_ms, bytes) => bytes === 0 && syncedInBackground(),
+      },
+    });
+    try {
+      const log = await store.open('p', 0, testConfig());
+      const batch = textBatch('o', 3);
+      await log.append(batch);
+      assert.deepEqual(appends, [[3, batch.length]]);
+      // The engine's sync timer is unref'd (it must not keep a server alive); hold the loop open meanwhile.
+      const keepAlive = setInterval(() => {}, 1000);
+      await background;
+      clearInterval(keepAlive);
+    } finally {
+      await store.close();
+      await remove();
+    }
+  });
+
+  it('preallocates the next segment, trims sealed ones, and finds the end in a zero-filled file', async () => {
+    const { dir, remove } = await tempDir();
+    const config = testConfig({ segmentBytes: 64 * 1024 });
+    try {
+      let store = await EmbeddedLogStore.open({ dataDir: dir });
+      let log = await store.open('p', 0, config);
+      while ((await segmentFiles(partitionDir(dir, 'p'))).length < 3)
+        await log.append(textBatch('z'.repeat(200), 20));
+      const end = log.endOffset;
+      const files = await segmentFiles(partitionDir(dir, 'p'));
+      const sizes = await Promise.all(files.map(async (f) => (await fs.stat(f)).size));
+      assert.ok(sizes[0]! <= 64 * 1024 && sizes[0]! > 0, 'sealed segment trimmed to its data');
+      assert.equal(sizes[2], 64 * 1024, 'active segment is a preallocated file');
+      assert.ok(log.sizeBytes > sizes[0]! + sizes[1]!);
+      assert.ok(
+        log.sizeBytes < sizes[0]! + sizes[1]! + sizes[2]!,
+        'sizeBytes counts data, not preallocation',
+      );
+      await store.close();
+      store = await EmbeddedLogStore.open({ dataDir: dir });
+      log = await store.open('p', 0, config);
+      assert.equal(log.endOffset, end);
+      assert.equal((await readAll(log, 0)).length, end);
+      await store.close();
+    } finally {
+      await remove();
+    }
+  });
+
+  it('reads across segments with small maxBytes and verified checksums', async () => {
+    const { dir, remove } = await tempDir();
+    const store = await EmbeddedLogStore.open({
+      dataDir: dir,
+      verifyChecksumsOnRead: true,
+      indexIntervalBytes: 100,
+    });
+    try {
+      const log = await store.open('p', 0, testConfig({ segmentBytes: 500 }));
+      for (let i = 0; i < 50; i++) await log.append(textBatch(`s${i}`, 1 + (i % 4)));
+      const all = await readAll(log, 0, 1);
+      assert.equal(all.length, log.endOffset);
+      for (const from of [0, 7, 33, log.endOffset - 1]) {
+        const r = await log.read(from, 200);
+        assert.ok(r.nextOffset > from);
+      }
+    } finally {
+      await store.close();
+      await remove();
+    }
+  });
+
+  it('refuses a second process on the same data directory', async () => {
+    const { dir, remove } = await tempDir();
+    try {
+      await fs.mkdir(`${dir}/logs`, { recursive: true });
+      await fs.writeFile(`${dir}/logs/.lock`, String(process.ppid));
+      await assert.rejects(EmbeddedLogStore.open({ dataDir: dir }), (err) =>
+        isSwitchyardError(err, 'SY_ERR_STORAGE_CONFLICT'),
+      );
+      await fs.writeFile(`${dir}/logs/.lock`, '999999999');
+      const store = await EmbeddedLogStore.open({ dataDir: dir });
+      await store.close();
+    } finally {
+      await remove();
+    }
+  });
+});
