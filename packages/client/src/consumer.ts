@@ -1,56 +1,12 @@
-import {
-  decodeFetchFrames,
-  type FetchFrame,
-  isSwitchyardError,
-  type JoinGroupRequest,
-  MEDIA,
-  type MultiFetchRequest,
-  PATHS,
-  type TopicPartition,
-} from '@switchyard/protocol';
+import { type FetchFrame, isSwitchyardError, PATHS, type TopicPartition } from '@switchyard/protocol';
 import type { Admin } from './admin.ts';
+import type { ConsumedBatch, ConsumerOptions, RunHandlers } from './consumer-options.ts';
 import { isRetriable } from './errors.ts';
 import { type ConsumedRecord, nextFetchOffset, recordsFrom } from './fetch-decoder.ts';
 import { GroupMember, isGroupError } from './group-member.ts';
 import { type HeldPartition, HeldPartitions } from './held-partitions.ts';
 import type { HttpClient } from './http-client.ts';
-
-/** Consumer settings. A group consumer needs `group` and `streams`; without a group give `streams` or `partitions`. */
-export interface ConsumerOptions {
-  /** Consumer group: partitions are shared among its members and offsets committed. */
-  group?: string;
-  /** Streams to consume (all their partitions, or the group's share of them). */
-  streams?: string[];
-  /** Without a group: exactly these partitions. */
-  partitions?: TopicPartition[];
-  /** Where to start a partition with no committed offset; default 'earliest'. */
-  from?: 'earliest' | 'latest' | Date;
-  /** Commit processed offsets every `autoCommitIntervalMs`, on revocation and on close; default true. */
-  autoCommit?: boolean;
-  autoCommitIntervalMs?: number;
-  /** Long-poll wait when no records are there (ms); default 500. */
-  maxWaitMs?: number;
-  /** Byte budget of one fetch; the server's default when absent. */
-  maxBytes?: number;
-  strategy?: JoinGroupRequest['strategy'];
-  sessionTimeoutMs?: number;
-  clientId?: string;
-}
-
-/** The records of one partition from one fetch. */
-export interface ConsumedBatch {
-  stream: string;
-  partition: number;
-  records: ConsumedRecord[];
-  /** The partition's end offset when fetched; `highWatermark - lastOffset - 1` is the lag. */
-  highWatermark: number;
-}
-
-/** Handlers for `run`: one per record (processed when it returns) or one per batch. */
-export interface RunHandlers {
-  eachRecord?: (record: ConsumedRecord) => unknown;
-  eachBatch?: (batch: ConsumedBatch) => unknown;
-}
+import { MultiFetcher } from './multi-fetcher.ts';
 
 /**
  * Reads streams with multi-partition binary long-poll fetches. In a group the server assigns
@@ -64,13 +20,12 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   #member: GroupMember | undefined;
   #held = new HeldPartitions();
   #changed = false;
-  #fetchAbort: AbortController | undefined;
+  #fetcher: MultiFetcher;
   #wake: (() => void) | undefined;
   #stopping = false;
   #running = false;
   #failure: unknown;
   #lastCommitAt = Date.now();
-  #rotate = 0;
   #done: Promise<void> | undefined;
 
   constructor(http: HttpClient, admin: Admin, options: ConsumerOptions) {
@@ -87,6 +42,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     this.#http = http;
     this.#admin = admin;
     this.#o = options;
+    this.#fetcher = new MultiFetcher(http, options.maxWaitMs ?? 500, options.maxBytes);
   }
 
   /** The partitions this consumer reads now. */
@@ -271,30 +227,11 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   }
 
   async #fetch(active: HeldPartition[]): Promise<FetchFrame[]> {
-    const start = this.#rotate++ % active.length;
-    // Rotating the order shares the byte budget fairly: the server fills partitions in request order.
-    const order = [...active.slice(start), ...active.slice(0, start)];
-    const maxWaitMs = this.#o.maxWaitMs ?? 500;
-    const body: MultiFetchRequest = {
-      positions: order.map((h) => ({ stream: h.stream, partition: h.partition, offset: h.fetchOffset })),
-      maxWaitMs,
-      ...(this.#o.maxBytes === undefined ? {} : { maxBytes: this.#o.maxBytes }),
-    };
-    const ac = new AbortController();
-    this.#fetchAbort = ac;
     try {
-      const res = await this.#http.request({
-        method: 'POST',
-        path: PATHS.fetch,
-        json: body,
-        accept: MEDIA.recordBatches,
-        signal: ac.signal,
-        extraTimeoutMs: maxWaitMs,
-        idempotent: true,
-      });
-      return decodeFetchFrames(res.body);
+      return await this.#fetcher.fetch(
+        active.map((h) => ({ stream: h.stream, partition: h.partition, offset: h.fetchOffset })),
+      );
     } catch (err) {
-      if (ac.signal.aborted) return [];
       if (isSwitchyardError(err, 'SY_ERR_OFFSET_OUT_OF_RANGE')) {
         const d = err.details as { stream: string; partition: number; start: number; end: number };
         const h = this.#held.get(d.stream, d.partition);
@@ -304,8 +241,6 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       if (!isRetriable(err)) throw err;
       await this.#idle(1000);
       return [];
-    } finally {
-      this.#fetchAbort = undefined;
     }
   }
 
@@ -355,7 +290,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   }
 
   #interrupt(): void {
-    this.#fetchAbort?.abort();
+    this.#fetcher.abort();
     const wake = this.#wake;
     this.#wake = undefined;
     wake?.();

@@ -7,7 +7,9 @@ export { Admin, type ReadOptions, type StartPosition } from './admin.ts';
 /** Retry policy and the backoff it uses. */
 export { backoffDelay, DEFAULT_RETRY, type RetryOptions } from './backoff.ts';
 /** The consumer: group or standalone, `run()` with handlers or `for await`. */
-export { type ConsumedBatch, Consumer, type ConsumerOptions, type RunHandlers } from './consumer.ts';
+export { Consumer } from './consumer.ts';
+/** Consumer settings, handlers and batches. */
+export type { ConsumedBatch, ConsumerOptions, RunHandlers } from './consumer-options.ts';
 /** Errors raised for a server that cannot be reached, and a test for what may be retried. */
 export { isRetriable, SwitchyardConnectionError } from './errors.ts';
 /** A record as consumed. */

@@ -1,5 +1,6 @@
 import { Admin } from './admin.ts';
-import { Consumer, type ConsumerOptions } from './consumer.ts';
+import { Consumer } from './consumer.ts';
+import type { ConsumerOptions } from './consumer-options.ts';
 import { HttpClient, type HttpClientOptions } from './http-client.ts';
 import { Producer, type ProducerOptions } from './producer.ts';
 
