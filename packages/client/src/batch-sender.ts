@@ -18,6 +18,8 @@ export interface BatchSenderOptions {
   idempotent: boolean;
   maxRequestBytes: number;
   maxInFlight: number;
+  /** Batches of one partition in flight at once. */
+  maxInFlightPerPartition: number;
   deliveryTimeoutMs: number;
   retry: RetryOptions;
   /** Called when the server says a partition does not exist, so the producer re-reads the count. */
@@ -59,7 +61,7 @@ export class BatchSender {
     }
     let q = this.#queues.get(b.partition);
     if (q === undefined) {
-      q = new PartitionQueue();
+      q = new PartitionQueue(this.#o.maxInFlightPerPartition);
       this.#queues.set(b.partition, q);
     }
     q.push(b);

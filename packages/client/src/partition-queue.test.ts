@@ -10,7 +10,7 @@ function batch(records: number): ProducerBatch {
 }
 
 function queue(...sizes: number[]): { q: PartitionQueue; b: ProducerBatch[] } {
-  const q = new PartitionQueue();
+  const q = new PartitionQueue(5);
   const b = sizes.map(batch);
   for (const x of b) q.push(x);
   return { q, b };
@@ -71,6 +71,16 @@ describe('PartitionQueue', () => {
     q.sent(q.next(0)!, 0);
     assert.equal(b[2]!.baseSequence, 3);
     assert.equal(q.nextSequence, 7);
+  });
+
+  it('keeps one batch in flight unless asked to pipeline', () => {
+    const q = new PartitionQueue();
+    const b = [batch(1), batch(1)];
+    for (const x of b) q.push(x);
+    q.sent(q.next(0)!, 0);
+    assert.equal(q.next(0), undefined);
+    q.acked(b[0]!);
+    assert.equal(q.next(0), b[1]);
   });
 
   it('does not explain a gap of the oldest batch', () => {

@@ -2,9 +2,9 @@ import type { ProducerBatch } from './producer-batch.ts';
 
 /**
  * The sealed, unacknowledged batches of one partition in sequence order, and the sequence numbers
- * of an idempotent producer. Several batches may be in flight; after a failure the partition
- * recovers by sending only its oldest batch until that is acknowledged, so the server sees the
- * sequences in order again.
+ * of an idempotent producer. Up to `pipeline` batches may be in flight; after a failure the
+ * partition recovers by sending only its oldest batch until that is acknowledged, so the server
+ * sees the sequences in order again.
  */
 export class PartitionQueue {
   readonly batches: ProducerBatch[] = [];
@@ -12,6 +12,12 @@ export class PartitionQueue {
   nextSequence = 0;
   inFlight = 0;
   recovering = false;
+  #pipeline: number;
+
+  /** `pipeline`: batches of this partition that may be in flight at once. */
+  constructor(pipeline = 1) {
+    this.#pipeline = pipeline;
+  }
 
   /** Appends a sealed batch. */
   push(batch: ProducerBatch): void {
@@ -20,7 +26,7 @@ export class PartitionQueue {
 
   /** The batch to send next, if one may go now: the oldest that is not in flight. */
   next(now: number): ProducerBatch | undefined {
-    if (this.recovering && this.inFlight > 0) return undefined;
+    if (this.inFlight >= (this.recovering ? 1 : this.#pipeline)) return undefined;
     const b = this.batches[this.inFlight];
     // Batches in flight always precede the ones waiting, so index `inFlight` is the oldest waiting.
     if (b === undefined || b.inFlight || b.notBefore > now) return undefined;

@@ -151,7 +151,7 @@ describe('Producer', () => {
   it('retries retriable errors, keeping order with several requests in flight', async () => {
     const fake = new FakeStream(1);
     fake.fault = (_req, n) => (n === 1 ? 'SY_ERR_SERVER_OVERLOADED' : undefined);
-    const p = producer(fake, { batchSize: 2, maxInFlight: 5 });
+    const p = producer(fake, { batchSize: 2, maxInFlight: 5, maxInFlightPerPartition: 5 });
     const out = await p.sendMany(Array.from({ length: 10 }, (_, i) => ({ value: String(i) })));
     assert.deepEqual(
       out.map((r) => r.offset),

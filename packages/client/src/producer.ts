@@ -22,6 +22,13 @@ export interface ProducerOptions {
   maxRequestBytes?: number;
   /** Produce requests in flight at once; default 5. */
   maxInFlight?: number;
+  /**
+   * Batches of one partition in flight at once; default 1. Concurrent HTTP requests may reach the
+   * server in any order, and an idempotent producer's batch that overtakes an older one is
+   * refused with a sequence gap and sent again, so pipelining one partition only pays when the
+   * producer is not idempotent (and order within a partition does not matter).
+   */
+  maxInFlightPerPartition?: number;
   /** Gives up on a record this long after its first send (ms); default 120 s. */
   deliveryTimeoutMs?: number;
   /** Backoff between resends; `retries` defaults to unlimited within the delivery timeout. */
@@ -68,11 +75,20 @@ export class Producer {
       maxBatchBytes: options.maxBatchBytes ?? 1024 * 1024,
       maxRequestBytes: options.maxRequestBytes ?? 4 * 1024 * 1024,
       maxInFlight: options.maxInFlight ?? 5,
+      maxInFlightPerPartition: options.maxInFlightPerPartition ?? 1,
       deliveryTimeoutMs: options.deliveryTimeoutMs ?? 120_000,
       metadataMaxAgeMs: options.metadataMaxAgeMs ?? 60_000,
       retry: resolveRetryOptions(options.retry, PRODUCE_RETRY),
     };
-    for (const k of ['lingerMs', 'batchSize', 'maxBatchBytes', 'maxRequestBytes', 'maxInFlight'] as const) {
+    const checked = [
+      'lingerMs',
+      'batchSize',
+      'maxBatchBytes',
+      'maxRequestBytes',
+      'maxInFlight',
+      'maxInFlightPerPartition',
+    ] as const;
+    for (const k of checked) {
       if (!(this.#o[k] >= (k === 'lingerMs' ? 0 : 1)))
         throw new RangeError(`producer option ${k} is out of range: ${this.#o[k]}`);
     }
