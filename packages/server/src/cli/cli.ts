@@ -75,7 +75,10 @@ function unknownCommand(list: readonly Command[], words: string[], io: CliIo): n
   const typed = words.join(' ');
   const sub = list.filter((c) => c.words[0] === words[0]);
   if (sub.length > 0) {
-    const options = sub.map((c) => `  switchyard ${c.words.join(' ')}  ${c.summary}`).join('\n');
+    const width = Math.max(...sub.map((c) => c.words.join(' ').length));
+    const options = sub
+      .map((c) => `  switchyard ${c.words.join(' ').padEnd(width)}  ${c.summary}`)
+      .join('\n');
     io.stderr.write(`switchyard: '${typed}' is not a command. Did you mean one of:\n${options}\n`);
     return 2;
   }

@@ -114,7 +114,11 @@ Examples:
       if (progress !== undefined) io.stderr.write('\r\x1b[K');
       if (message !== undefined) io.stderr.write(`switchyard produce: ${message}\n`);
       const summary = { stream, produced: sender.acked };
-      io.stdout.write(args.values.json ? json(summary) : `produced ${sender.acked} events to ${stream}\n`);
+      io.stdout.write(
+        args.values.json
+          ? json(summary)
+          : `produced ${sender.acked} event${sender.acked === 1 ? '' : 's'} to ${stream}\n`,
+      );
       return code;
     };
     try {

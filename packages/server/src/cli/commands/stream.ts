@@ -52,7 +52,7 @@ export function settingsFrom(values: CommandArgs['values']): StreamSettings {
 }
 
 function summary(s: StreamInfo): string {
-  return `${s.name}: ${s.partitions} partitions, retention ${duration(s.retentionMs)} / ${bytes(s.retentionBytes)}, cleanup ${s.cleanupPolicy}`;
+  return `${s.name}: ${s.partitions} partition${s.partitions === 1 ? '' : 's'}, retention ${duration(s.retentionMs)} / ${bytes(s.retentionBytes)}, cleanup ${s.cleanupPolicy}`;
 }
 
 function describeText(s: StreamInfo): string {
