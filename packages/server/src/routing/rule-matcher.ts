@@ -26,10 +26,41 @@ interface ConditionEntry {
 
 class Transition {
   readonly matcher = new FieldMatcher<NameState>();
-  readonly conditions = new Map<string, ConditionEntry>();
+  /** Conditions by canonical key: one inline (the common case), more in a map. */
+  #oneKey: string | null = null;
+  #one: ConditionEntry | null = null;
+  #more: Map<string, ConditionEntry> | null = null;
   readonly fieldId: number;
   constructor(fieldId: number) {
     this.fieldId = fieldId;
+  }
+
+  get(key: string): ConditionEntry | undefined {
+    if (this.#oneKey === key) return this.#one as ConditionEntry;
+    return this.#more?.get(key);
+  }
+
+  set(key: string, entry: ConditionEntry): void {
+    if (this.#oneKey === null) {
+      this.#oneKey = key;
+      this.#one = entry;
+    } else {
+      this.#more ??= new Map();
+      this.#more.set(key, entry);
+    }
+  }
+
+  delete(key: string): void {
+    if (this.#oneKey === key) {
+      this.#oneKey = null;
+      this.#one = null;
+    } else {
+      this.#more?.delete(key);
+    }
+  }
+
+  get size(): number {
+    return (this.#oneKey === null ? 0 : 1) + (this.#more?.size ?? 0);
   }
 }
 
@@ -53,10 +84,28 @@ class RuleRecord {
 
 const EMPTY: readonly string[] = Object.freeze([]);
 
-function testKey(test: ValueTest): string {
-  return JSON.stringify(test, (key, value) =>
-    key === 'program' || key === 'programs' || key === 'range' ? undefined : value,
-  );
+/** A canonical text for a test, so equal conditions share one state. */
+function testKey(t: ValueTest): string {
+  switch (t.kind) {
+    case 'exact-string':
+    case 'equals-ignore-case':
+    case 'wildcard':
+    case 'cidr':
+      return `${t.kind}\u0000${t.value}`;
+    case 'exact-number':
+    case 'exact-literal':
+    case 'exists':
+      return `${t.kind}\u0000${String(t.value)}`;
+    case 'prefix':
+    case 'suffix':
+      return `${t.kind}\u0000${t.ignoreCase ? 'i' : 'c'}\u0000${t.value}`;
+    case 'numeric':
+      return `numeric\u0000${t.lowOpen ? '(' : '['}${t.low},${t.high}${t.highOpen ? ')' : ']'}`;
+    case 'anything-but':
+      return `anything-but\u0000${JSON.stringify(t.strings)}\u0000${JSON.stringify(t.numbers)}`;
+    default:
+      return `${t.kind}\u0000${JSON.stringify(t.values)}`;
+  }
 }
 
 function conditionKey(condition: FieldCondition): string {
@@ -64,23 +113,25 @@ function conditionKey(condition: FieldCondition): string {
 }
 
 /**
- * Single exact values first (a hash lookup that partitions the rule set), then exact lists, then other
- * operators, absence last.
+ * How selective a condition is likely to be: 0 a single exact value (a hash lookup that partitions the rule
+ * set), 1 an exact list, 2 other selective operators, 3 operators that pass most values (anything-but,
+ * exists), 4 absence.
  */
 function rank(condition: FieldCondition): number {
   let rank = condition.tests.length === 1 ? 0 : 1;
   for (const t of condition.tests) {
-    if (t.kind === 'exists' && !t.value) return 3;
-    if (t.kind !== 'exact-string' && t.kind !== 'exact-number' && t.kind !== 'exact-literal') rank = 2;
+    if (t.kind === 'exists') return t.value ? Math.max(rank, 3) : 4;
+    if (t.kind.startsWith('anything-but')) rank = Math.max(rank, 3);
+    else if (!isExact(t)) rank = Math.max(rank, 2);
   }
   return rank;
 }
 
 /**
  * The order a branch's conditions are chained in. Any order is correct; this one keeps the automaton small and
- * selective: the paths most rules name first (like an FP-tree, frequent items first, so rules share their leading
- * states and the first lookups split the rule set widely), then single exact values, exact lists, other
- * operators and absence last, then by path.
+ * selective: selective conditions before those that pass most values; among them the paths most rules name first
+ * (like an FP-tree, frequent items first, so rules share their leading states and the first lookups split the
+ * rule set widely); then by rank and path.
  */
 function ordered(
   branch: readonly FieldCondition[],
@@ -89,11 +140,36 @@ function ordered(
   const keyed = branch.map((condition) => ({ condition, rank: rank(condition), uses: uses(condition) }));
   keyed.sort(
     (a, b) =>
+      Number(a.rank >= 3) - Number(b.rank >= 3) ||
       b.uses - a.uses ||
       a.rank - b.rank ||
       (a.condition.path < b.condition.path ? -1 : a.condition.path > b.condition.path ? 1 : 0),
   );
   return keyed.map((k) => k.condition);
+}
+
+const isExact = (t: ValueTest) =>
+  t.kind === 'exact-string' || t.kind === 'exact-number' || t.kind === 'exact-literal';
+
+/** Most chains one branch is split into by splitExactLists. */
+const MAX_SPLIT = 16;
+
+/**
+ * Splits lists of exact values into one chain per value (while the product stays small). An event value then
+ * selects exactly one state per list instead of one state per distinct list that contains it, and rules naming
+ * the same value share what follows.
+ */
+function splitExactLists(branch: readonly FieldCondition[]): FieldCondition[][] {
+  let chains: FieldCondition[][] = [[]];
+  for (const condition of branch) {
+    const split =
+      condition.tests.length > 1 &&
+      condition.tests.every(isExact) &&
+      chains.length * condition.tests.length <= MAX_SPLIT;
+    const choices = split ? condition.tests.map((test) => ({ ...condition, tests: [test] })) : [condition];
+    chains = chains.flatMap((chain) => choices.map((choice) => [...chain, choice]));
+  }
+  return chains;
 }
 
 /** A set of rules compiled together; `match` returns the ids of the rules an event matches. */
@@ -131,7 +207,7 @@ export class RuleMatcher {
     const compiled = isCompiled(pattern) ? pattern : compilePattern(pattern, this.#options);
     if (this.#rules.has(ruleId)) this.remove(ruleId);
     const record = new RuleRecord(ruleId, compiled);
-    for (const branch of compiled.branches) {
+    for (const branch of compiled.branches.flatMap(splitExactLists)) {
       const steps: BranchStep[] = [];
       let state = this.#root;
       for (const condition of ordered(branch, (c) => this.#paths.uses(c.steps))) {
@@ -142,10 +218,10 @@ export class RuleMatcher {
           state.transitions.push(transition);
         }
         const key = conditionKey(condition);
-        let entry = transition.conditions.get(key);
+        let entry = transition.get(key);
         if (entry === undefined) {
           entry = { state: new NameState(), tests: condition.tests, refs: 0 };
-          transition.conditions.set(key, entry);
+          transition.set(key, entry);
           for (const test of condition.tests) transition.matcher.add(test, entry.state);
         }
         entry.refs++;
@@ -166,21 +242,20 @@ export class RuleMatcher {
     this.#rules.delete(ruleId);
     for (const steps of record.branches) {
       const last = steps[steps.length - 1];
-      const end =
-        last === undefined ? this.#root : (last.transition.conditions.get(last.key) as ConditionEntry).state;
+      const end = last === undefined ? this.#root : (last.transition.get(last.key) as ConditionEntry).state;
       if (end.rules !== null) {
         end.rules.splice(end.rules.indexOf(record), 1);
         if (end.rules.length === 0) end.rules = null;
       }
       for (let i = steps.length - 1; i >= 0; i--) {
         const step = steps[i] as BranchStep;
-        const entry = step.transition.conditions.get(step.key) as ConditionEntry;
+        const entry = step.transition.get(step.key) as ConditionEntry;
         entry.refs--;
         this.#paths.release(step.steps);
         if (entry.refs > 0) continue;
-        step.transition.conditions.delete(step.key);
+        step.transition.delete(step.key);
         for (const test of entry.tests) step.transition.matcher.remove(test, entry.state);
-        if (step.transition.conditions.size === 0) {
+        if (step.transition.size === 0) {
           step.from.transitions.splice(step.from.transitions.indexOf(step.transition), 1);
         }
       }

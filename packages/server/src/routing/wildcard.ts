@@ -121,11 +121,21 @@ export function wildcardComplexity(program: WildcardProgram, cap = 64): number {
   return max;
 }
 
+// Rule sets repeat wildcards; the subset construction is worth remembering (bounded, cleared when full).
+const complexityCache = new Map<string, number>();
+
 /** Parses and checks the complexity limit; throws WildcardSyntaxError with AWS's reason text. */
 export function compileWildcard(text: string, maxComplexity: number): WildcardProgram {
   const program = parseWildcard(text);
-  if (program.pieces.length > 1 && wildcardComplexity(program, maxComplexity + 1) > maxComplexity) {
-    throw new WildcardSyntaxError(TOO_COMPLEX);
+  if (program.pieces.length > 1) {
+    const key = `${maxComplexity}:${text}`;
+    let complexity = complexityCache.get(key);
+    if (complexity === undefined) {
+      complexity = wildcardComplexity(program, maxComplexity + 1);
+      if (complexityCache.size >= 10_000) complexityCache.clear();
+      complexityCache.set(key, complexity);
+    }
+    if (complexity > maxComplexity) throw new WildcardSyntaxError(TOO_COMPLEX);
   }
   return program;
 }
