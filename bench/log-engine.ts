@@ -2,14 +2,15 @@
  * Embedded log engine benchmark: appends of 200-byte records in batches of 1,000 with several
  * appends in flight (fsync always, then never for the ratio), sequential read throughput of raw
  * batches, restart time after writing a large log (clean stop and crash path), and memory.
- * Usage: `npx tsx bench/log-engine.ts [--quick]`. Writes bench/results/log-engine.json.
+ * Usage: `npx tsx bench/log-engine.ts [--quick] [--dir /dev/shm]`. Writes bench/results/log-engine.json
+ * (log-engine-tmpfs.json with --dir).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { encodeRecordBatch, type RecordInput } from '../packages/protocol/src/index.ts';
-import { EmbeddedLogStore } from '../packages/server/src/storage/embedded/log/index.ts';
+import { EmbeddedLogStore, type PreallocateMode } from '../packages/server/src/storage/embedded/log/index.ts';
 import type {
   FsyncPolicy,
   PartitionLog,
@@ -17,6 +18,11 @@ import type {
 } from '../packages/server/src/storage/log-store.ts';
 
 const quick = process.argv.includes('--quick');
+// `--dir /dev/shm` runs on tmpfs: the engine's own CPU ceiling, without the disk.
+const baseDir = process.argv[process.argv.indexOf('--dir') + 1] ?? os.tmpdir();
+const output = process.argv.includes('--dir')
+  ? 'bench/results/log-engine-tmpfs.json'
+  : 'bench/results/log-engine.json';
 const RECORD_BYTES = 200;
 const BATCH = 1_000;
 const IN_FLIGHT = 8;
@@ -42,8 +48,20 @@ function makeBatch(seed: number): Buffer {
 const pool = Array.from({ length: IN_FLIGHT * 2 }, (_, i) => makeBatch(i));
 const mb = (n: number) => Math.round(n / 1e6);
 
-interface AppendRun {
+interface RunSettings {
+  name: string;
   fsync: FsyncPolicy;
+  preallocate: PreallocateMode;
+  /** Pass `verified: true` (the core verified the batches already). */
+  verified?: boolean;
+  /** Keep about this many bytes and clean every 50 appends, so deleted segments get recycled. */
+  retentionBytes?: number;
+}
+
+interface AppendRun {
+  name: string;
+  fsync: FsyncPolicy;
+  preallocate: PreallocateMode;
   records: number;
   seconds: number;
   eventsPerSec: number;
@@ -54,6 +72,7 @@ interface AppendRun {
   fsyncP50Ms: number;
   fsyncP99Ms: number;
   recordsPerFsync: number;
+  cpuMicrosPerRecord: number;
 }
 
 function pct(sorted: number[], p: number): number {
@@ -65,41 +84,55 @@ function pct(sorted: number[], p: number): number {
 async function appendLoad(
   log: PartitionLog,
   records: number,
+  run: Pick<RunSettings, 'verified' | 'retentionBytes'> = {},
 ): Promise<{ seconds: number; latencies: number[] }> {
   const batches = Math.ceil(records / BATCH);
   const latencies: number[] = [];
+  const options = { verified: run.verified === true };
   let next = 0;
   const start = performance.now();
   const worker = async (slot: number) => {
     let k = 0;
     while (next < batches) {
-      next++;
+      const n = next++;
       const buf = pool[slot * 2 + (k++ % 2)]!;
       const t = performance.now();
-      await log.append(buf);
+      await log.append(buf, options);
       latencies.push(performance.now() - t);
+      if (run.retentionBytes !== undefined && n % 50 === 0) await log.clean(Date.now());
     }
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, (_, i) => worker(i)));
   return { seconds: (performance.now() - start) / 1000, latencies };
 }
 
-async function runAppend(fsync: FsyncPolicy, records: number, dataDir: string): Promise<AppendRun> {
+async function runAppend(run: RunSettings, records: number, dataDir: string): Promise<AppendRun> {
   const fsyncTimes: number[] = [];
   const store = await EmbeddedLogStore.open({
     dataDir,
-    fsync,
-    observer: { onFsync: (ms) => fsync === 'always' && fsyncTimes.push(ms) },
+    fsync: run.fsync,
+    preallocate: run.preallocate,
+    observer: { onFsync: (ms, bytes) => run.fsync === 'always' && bytes > 0 && fsyncTimes.push(ms) },
   });
-  const log = await store.open('bench', 0, config);
-  await appendLoad(log, 50_000); // warm-up
+  const log = await store.open('bench', 0, { ...config, retentionBytes: run.retentionBytes ?? null });
+  // Warm-up; with retention, fill past the limit first so the measured part recycles segments.
+  await appendLoad(
+    log,
+    run.retentionBytes === undefined ? 50_000 : Math.ceil((run.retentionBytes * 1.5) / 210),
+    run,
+  );
   fsyncTimes.length = 0;
-  const { seconds, latencies } = await appendLoad(log, records);
+  const cpu = process.cpuUsage();
+  const { seconds, latencies } = await appendLoad(log, records, run);
+  const used = process.cpuUsage(cpu);
   await store.close();
+  await fs.rm(dataDir, { recursive: true, force: true });
   latencies.sort((a, b) => a - b);
   fsyncTimes.sort((a, b) => a - b);
   return {
-    fsync,
+    name: run.name,
+    fsync: run.fsync,
+    preallocate: run.preallocate,
     records,
     seconds: Math.round(seconds * 1000) / 1000,
     eventsPerSec: Math.round(records / seconds),
@@ -110,6 +143,8 @@ async function runAppend(fsync: FsyncPolicy, records: number, dataDir: string): 
     fsyncP50Ms: pct(fsyncTimes, 0.5),
     fsyncP99Ms: pct(fsyncTimes, 0.99),
     recordsPerFsync: fsyncTimes.length === 0 ? 0 : Math.round(records / fsyncTimes.length),
+    // CPU per record (user + system, whole process incl. thread pool): stabler than events/s on a shared disk.
+    cpuMicrosPerRecord: Math.round(((used.user + used.system) / records) * 1000) / 1000,
   };
 }
 
@@ -135,12 +170,39 @@ async function readThroughput(
 }
 
 async function main(): Promise<void> {
-  const root = await fs.mkdtemp(join(os.tmpdir(), 'sy-bench-log-'));
+  const root = await fs.mkdtemp(
+    join(process.argv.includes('--dir') ? baseDir : os.tmpdir(), 'sy-bench-log-'),
+  );
   try {
-    const always = await runAppend('always', appendRecords, join(root, 'always'));
-    const never = await runAppend('never', appendRecords, join(root, 'never'));
-    await fs.rm(join(root, 'always'), { recursive: true, force: true });
-    await fs.rm(join(root, 'never'), { recursive: true, force: true });
+    const runs: RunSettings[] = [
+      { name: 'always', fsync: 'always', preallocate: 'recycle' },
+      { name: 'always, verified by caller', fsync: 'always', preallocate: 'recycle', verified: true },
+      { name: 'always, zero-fill', fsync: 'always', preallocate: 'zero-fill' },
+      {
+        name: 'always, retention + recycle',
+        fsync: 'always',
+        preallocate: 'recycle',
+        retentionBytes: 300 << 20,
+      },
+      {
+        name: 'always, retention, no recycle',
+        fsync: 'always',
+        preallocate: 'off',
+        retentionBytes: 300 << 20,
+      },
+      { name: 'never', fsync: 'never', preallocate: 'recycle' },
+    ];
+    const appended: AppendRun[] = [];
+    for (const run of runs)
+      appended.push(await runAppend(run, appendRecords, join(root, run.name.replace(/\W+/g, '-'))));
+    const [always, , , , , never] = appended as [
+      AppendRun,
+      AppendRun,
+      AppendRun,
+      AppendRun,
+      AppendRun,
+      AppendRun,
+    ];
 
     // A large log for restart and read measurements.
     const dataDir = join(root, 'large');
@@ -168,7 +230,11 @@ async function main(): Promise<void> {
 
     const result = {
       quick,
-      machine: { cpus: os.cpus().length, node: process.version },
+      machine: {
+        cpus: os.cpus().length,
+        node: process.version,
+        dir: process.argv.includes('--dir') ? baseDir : 'tmpdir',
+      },
       settings: {
         recordBytes: RECORD_BYTES,
         batch: BATCH,
@@ -176,8 +242,7 @@ async function main(): Promise<void> {
         segmentBytes: config.segmentBytes,
       },
       append: {
-        always,
-        never,
+        runs: appended,
         alwaysToNeverRatio: Math.round((always.eventsPerSec / never.eventsPerSec) * 100) / 100,
       },
       read: { maxBytes1MiB: read1M, maxBytes256KiB: read256K },
@@ -190,12 +255,12 @@ async function main(): Promise<void> {
       },
       memory: { rssMB: mb(memory.rss), heapUsedMB: mb(memory.heapUsed), externalMB: mb(memory.external) },
     };
-    console.table([always, never].map((r) => ({ ...r })));
+    console.table(appended.map(({ fsync: _f, preallocate: _p, records: _r, ...r }) => r));
     console.table({ read1MiB: read1M, read256KiB: read256K });
     console.table(result.restart);
     console.table(result.memory);
     mkdirSync('bench/results', { recursive: true });
-    writeFileSync('bench/results/log-engine.json', `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(output, `${JSON.stringify(result, null, 2)}\n`);
   } finally {
     await fs.rm(root, { recursive: true, force: true });
   }

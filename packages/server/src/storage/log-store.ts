@@ -37,6 +37,15 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
+/** Options of one append. */
+export interface AppendOptions {
+  /**
+   * The caller already ran `verifyBatches` on exactly these bytes (the core does, to reject a
+   * multi-partition produce before any write): the adapter may skip checking CRCs and records again.
+   */
+  verified?: boolean;
+}
+
 /** Raw batches read from a partition. */
 export interface ReadResult {
   /**
@@ -69,7 +78,7 @@ export interface PartitionLog {
    * idempotent: a batch whose (producerId, epoch, baseSequence) was already stored resolves with
    * its original offsets and `duplicate: true`.
    */
-  append(batches: Buffer): Promise<AppendResult>;
+  append(batches: Buffer, options?: AppendOptions): Promise<AppendResult>;
 
   /** Reads whole batches from `offset` on, up to about `maxBytes` (at least one batch if any). */
   read(offset: number, maxBytes: number): Promise<ReadResult>;

@@ -240,6 +240,15 @@ function registerBasics(makeStore: Factory): void {
     });
   });
 
+  it('appends batches the caller already verified', async () => {
+    await withLog(makeStore, CONTRACT_CONFIG, async (log) => {
+      const two = Buffer.concat([textBatch('v', 2), textBatch('w', 1)]);
+      const res = await log.append(two, { verified: true });
+      assert.deepEqual([res.baseOffset, res.lastOffset], [0, 2]);
+      assert.deepEqual(values(await readAll(log, 0)), ['v-0', 'v-1', 'w-0']);
+    });
+  });
+
   it('keeps concurrent appends in call order', async () => {
     await withLog(makeStore, CONTRACT_CONFIG, async (log) => {
       const pending: Promise<{ baseOffset: number }>[] = [];

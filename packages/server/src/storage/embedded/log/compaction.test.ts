@@ -38,7 +38,7 @@ describe('compaction', () => {
     const { dir, remove } = await tempDir();
     try {
       const src = join(dir, 'src');
-      const store = await EmbeddedLogStore.open({ dataDir: src, preallocate: false });
+      const store = await EmbeddedLogStore.open({ dataDir: src, preallocate: 'off' });
       const log = await store.open('c', 0, CONFIG);
       for (let i = 0; i < 40; i++) {
         await log.append(encodeRecordBatch([{ key: Buffer.from(`k${i % 4}`), value: Buffer.from(`v${i}`) }]));

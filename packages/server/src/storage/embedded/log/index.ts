@@ -3,6 +3,7 @@ export { EmbeddedLogStore } from './embedded-log-store.ts';
 export {
   type EmbeddedLogOptions,
   type LogObserver,
+  type PreallocateMode,
   type ResolvedEmbeddedLogOptions,
   resolveEmbeddedLogOptions,
 } from './options.ts';

@@ -12,7 +12,7 @@ const [mode, dataDir] = process.argv.slice(2);
 if (dataDir === undefined) throw new Error('usage: io-child.ts fill|open <dataDir>');
 const codeOf = (err: unknown) => (isSwitchyardError(err) ? err.code : String(err));
 try {
-  const store = await EmbeddedLogStore.open({ dataDir, preallocate: false });
+  const store = await EmbeddedLogStore.open({ dataDir, preallocate: 'off' });
   const log = await store.open('io', 0, testConfig({ segmentBytes: 64 * 1024 * 1024 }));
   if (mode === 'fill') {
     let code: string | null = null;

@@ -67,7 +67,7 @@ describe('storage errors', () => {
     let store: EmbeddedLogStore | undefined;
     try {
       await fs.writeFile(join(dir, 'ballast'), Buffer.alloc(1024 * 1024));
-      store = await EmbeddedLogStore.open({ dataDir: dir, preallocate: false });
+      store = await EmbeddedLogStore.open({ dataDir: dir, preallocate: 'off' });
       const log = await store.open('io', 0, testConfig({ segmentBytes: 256 * 1024 }));
       let failure: unknown = null;
       for (let i = 0; i < 5000 && failure === null; i++) {

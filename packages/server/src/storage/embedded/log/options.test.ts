@@ -14,7 +14,7 @@ it('fills defaults: fsync always, 4 KiB index interval, preallocation on', () =>
       fsync: 'always',
       fsyncIntervalMs: 50,
       indexIntervalBytes: 4096,
-      preallocate: true,
+      preallocate: 'recycle',
       producerExpirationMs: 86_400_000,
       verifyChecksumsOnRead: false,
       observer: null,

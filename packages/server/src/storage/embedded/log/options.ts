@@ -13,6 +13,11 @@ export interface LogObserver {
   onRecovery?(stream: string, partition: number, truncatedBytes: number): void;
 }
 
+/** How segment files are prepared ahead of appends. */
+export type PreallocateMode = 'recycle' | 'zero-fill' | 'off';
+
+const PREALLOCATE: readonly PreallocateMode[] = ['recycle', 'zero-fill', 'off'];
+
 /** Options of `EmbeddedLogStore.open`; everything but `dataDir` has a default. */
 export interface EmbeddedLogOptions {
   /** Root of the data directory; partition logs live under `<dataDir>/logs/<stream>/<partition>/`. */
@@ -27,8 +32,13 @@ export interface EmbeddedLogOptions {
   fsyncIntervalMs?: number;
   /** Bytes of log between two sparse index entries. Default 4096. */
   indexIntervalBytes?: number;
-  /** Fill the next segment file with zeros ahead of time (and recycle deleted ones). Default true. */
-  preallocate?: boolean;
+  /**
+   * How segment files get their blocks ahead of appends. `recycle` (default): a segment deleted by
+   * retention becomes the next segment's file (blocks already allocated, no extra writes).
+   * `zero-fill`: also fill a fresh next file with zeros in the background (costs the same bytes
+   * again in disk bandwidth and system CPU; see docs/adr/0004-log-engine.md). `off`: plain appends.
+   */
+  preallocate?: PreallocateMode;
   /** Forget an idempotent producer after this long without writes. Default 1 day. */
   producerExpirationMs?: number;
   /** Check every batch's CRC on read, not only its framing. Default false (costs CPU per byte read). */
@@ -64,12 +74,18 @@ export function resolveEmbeddedLogOptions(options: EmbeddedLogOptions): Resolved
       reason: `fsync must be one of ${FSYNC.join(', ')}, got ${fsync}`,
     });
   }
+  const preallocate = options.preallocate ?? 'recycle';
+  if (!PREALLOCATE.includes(preallocate)) {
+    throw syError('SY_ERR_CONFIG_INVALID', {
+      reason: `preallocate must be one of ${PREALLOCATE.join(', ')}, got ${preallocate}`,
+    });
+  }
   return {
     dataDir: options.dataDir,
     fsync,
     fsyncIntervalMs: positiveInt('fsyncIntervalMs', options.fsyncIntervalMs ?? 50),
     indexIntervalBytes: positiveInt('indexIntervalBytes', options.indexIntervalBytes ?? 4096, 1 << 24),
-    preallocate: options.preallocate ?? true,
+    preallocate,
     producerExpirationMs: positiveInt('producerExpirationMs', options.producerExpirationMs ?? 86_400_000),
     verifyChecksumsOnRead: options.verifyChecksumsOnRead ?? false,
     observer: options.observer ?? {},

@@ -92,7 +92,7 @@ describe('embedded partition log', () => {
     const { dir, remove } = await tempDir();
     const config = testConfig({ segmentBytes: 64 * 1024 });
     try {
-      let store = await EmbeddedLogStore.open({ dataDir: dir });
+      let store = await EmbeddedLogStore.open({ dataDir: dir, preallocate: 'zero-fill' });
       let log = await store.open('p', 0, config);
       while ((await segmentFiles(partitionDir(dir, 'p'))).length < 3)
         await log.append(textBatch('z'.repeat(200), 20));
@@ -113,6 +113,39 @@ describe('embedded partition log', () => {
       assert.equal((await readAll(log, 0)).length, end);
       await store.close();
     } finally {
+      await remove();
+    }
+  });
+
+  it('recycles segment files deleted by retention and recovers past their old batches', async () => {
+    const { dir, remove } = await tempDir();
+    const config = testConfig({ segmentBytes: 4096, retentionBytes: 8192 });
+    const first = await EmbeddedLogStore.open({ dataDir: dir });
+    try {
+      const log = await first.open('p', 0, config);
+      const pdir = partitionDir(dir, 'p');
+      let recycled = 0;
+      for (let i = 0; i < 200; i++) {
+        await log.append(textBatch(`c${i}`, 5));
+        if (i % 10 === 9) await log.clean(Date.now());
+        if ((await fs.readdir(pdir)).includes('next.prealloc')) recycled++;
+      }
+      assert.ok(recycled > 0, 'a deleted segment waited as the next file');
+      const start = log.startOffset;
+      const end = log.endOffset;
+      const expected = (await readAll(log, start)).map((r) => r.value?.toString());
+      // Crash path: reopen without closing; the active file may hold older batches after its end.
+      const second = await EmbeddedLogStore.open({ dataDir: dir });
+      const again = await second.open('p', 0, config);
+      assert.deepEqual([again.startOffset, again.endOffset], [start, end]);
+      assert.deepEqual(
+        (await readAll(again, start)).map((r) => r.value?.toString()),
+        expected,
+      );
+      assert.equal((await again.append(textBatch('more', 1))).baseOffset, end);
+      await second.close();
+    } finally {
+      await first.close();
       await remove();
     }
   });

@@ -6,7 +6,13 @@ import {
   syError,
   verifyBatches,
 } from '@switchyard/protocol';
-import type { AppendResult, PartitionLog, PartitionLogConfig, ReadResult } from '../../log-store.ts';
+import type {
+  AppendOptions,
+  AppendResult,
+  PartitionLog,
+  PartitionLogConfig,
+  ReadResult,
+} from '../../log-store.ts';
 import { AppendGroup } from './append-group.ts';
 import { compactSegment, latestOffsets } from './compaction.ts';
 import { datasync, storageError, writeAll } from './file-io.ts';
@@ -16,6 +22,7 @@ import { writeProducerSnapshot } from './producer-snapshot.ts';
 import type { BatchMeta, ProducerStateTable } from './producer-state.ts';
 import { segmentsToDelete } from './retention.ts';
 import type { Segment } from './segment.ts';
+import { trustedHeaders } from './trusted-headers.ts';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -83,11 +90,11 @@ export class EmbeddedPartitionLog implements PartitionLog {
     return this.#size;
   }
 
-  append(batches: Buffer): Promise<AppendResult> {
+  append(batches: Buffer, options?: AppendOptions): Promise<AppendResult> {
     if (this.#closed) return Promise.reject(syError('SY_ERR_SERVER_SHUTTING_DOWN'));
     let headers: BatchHeader[];
     try {
-      headers = verifyBatches(batches);
+      headers = options?.verified === true ? trustedHeaders(batches) : verifyBatches(batches);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -323,7 +330,8 @@ export class EmbeddedPartitionLog implements PartitionLog {
       this.#segments.splice(this.#segments.indexOf(seg), 1);
       this.#size -= seg.size;
       retained += seg.size;
-      await seg.remove().catch((err: unknown) => {
+      const recycled = this.#p.preallocator.recycle(seg.path('.log'));
+      await seg.remove(recycled).catch((err: unknown) => {
         throw storageError(err, `delete ${seg.path('.log')}`);
       });
     }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { datasync, segmentFileName, syncDir } from './file-io.ts';
 import { OffsetIndex } from './offset-index.ts';
+import type { PreallocateMode } from './options.ts';
 import { Segment } from './segment.ts';
 import { TimeIndex } from './time-index.ts';
 
@@ -18,22 +19,23 @@ function writeZeros(fd: number, position: number, length: number): Promise<void>
 }
 
 /**
- * Fills the next segment's file with zeros in the background, so appends overwrite allocated
- * blocks: fdatasync then has no block allocation to journal (DESIGN.md §7 measured 28–43 % more
- * throughput and a several times better fsync p99; here 2x on the sync-write probe). The fill runs in
- * libuv's thread pool in 4 MiB writes and stops at once when the segment is needed early.
+ * Prepares the next segment's file so appends overwrite allocated blocks and fdatasync has no
+ * block allocation to journal (DESIGN.md §7). `recycle` reuses the file of a segment deleted by
+ * retention; `zero-fill` also fills a fresh file with zeros in libuv's thread pool (4 MiB writes,
+ * stopped at once when the segment is needed early). Recovery never mistakes a recycled file's old
+ * batches for data: their offsets are below the segment's.
  */
 export class Preallocator {
   readonly #path: string;
   #capacity: number;
-  readonly #enabled: boolean;
+  readonly #mode: PreallocateMode;
   #job: Promise<void> | null = null;
   #cancelled = false;
 
-  constructor(dir: string, capacity: number, enabled: boolean) {
+  constructor(dir: string, capacity: number, mode: PreallocateMode) {
     this.#path = join(dir, PREALLOC_FILE);
     this.#capacity = capacity;
-    this.#enabled = enabled;
+    this.#mode = mode;
   }
 
   /** Sets the size of files filled from now on. */
@@ -43,7 +45,7 @@ export class Preallocator {
 
   /** Starts filling the next file unless one is being filled. */
   start(): void {
-    if (!this.#enabled || this.#job !== null) return;
+    if (this.#mode !== 'zero-fill' || this.#job !== null) return;
     this.#cancelled = false;
     const capacity = this.#capacity;
     this.#job = (async () => {
@@ -68,12 +70,23 @@ export class Preallocator {
 
   /** Stops any fill and moves the (possibly partly) filled file to `target`; false if there is none. */
   async takeAs(target: string): Promise<boolean> {
-    if (!this.#enabled) return false;
+    if (this.#mode === 'off') return false;
     this.#cancelled = true;
     await this.#job;
     this.#job = null;
     try {
       fs.renameSync(this.#path, target);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Keeps the `.log` file of a deleted segment as the next segment's file; false if not wanted. */
+  recycle(logPath: string): boolean {
+    if (this.#mode === 'off' || this.#job !== null || fs.existsSync(this.#path)) return false;
+    try {
+      fs.renameSync(logPath, this.#path);
       return true;
     } catch {
       return false;

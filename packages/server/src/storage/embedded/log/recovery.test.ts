@@ -15,7 +15,7 @@ async function buildLog(dataDir: string, extra: Partial<EmbeddedLogOptions> = {}
   const store = await EmbeddedLogStore.open({
     dataDir,
     fsync: 'never',
-    preallocate: false,
+    preallocate: 'off',
     indexIntervalBytes: 50,
     ...extra,
   });

@@ -280,12 +280,11 @@ export class Segment {
     if (this.#refs === 0) this.#closeFds();
   }
 
-  /** Deletes the segment's files (open readers keep working on the unlinked files). */
-  async remove(): Promise<void> {
+  /** Deletes the segment's files (open readers keep working on the unlinked files); the log too unless recycled. */
+  async remove(keepLog = false): Promise<void> {
     this.retire();
-    await Promise.all(
-      ['.log', '.index', '.timeindex'].map((ext) => fs.promises.rm(this.path(ext), { force: true })),
-    );
+    const exts = keepLog ? ['.index', '.timeindex'] : ['.log', '.index', '.timeindex'];
+    await Promise.all(exts.map((ext) => fs.promises.rm(this.path(ext), { force: true })));
   }
 
   #closeFds(): void {
