@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { consumeCommand } from './consume.ts';
 import { groupsDescribeCommand, groupsListCommand } from './groups.ts';
+import { patternTestCommand } from './pattern.ts';
 import { produceCommand } from './produce.ts';
 import { startCommand } from './start.ts';
 import { streamCommands } from './stream.ts';
@@ -13,4 +14,5 @@ export const commands: Command[] = [
   consumeCommand,
   groupsListCommand,
   groupsDescribeCommand,
+  patternTestCommand,
 ];
