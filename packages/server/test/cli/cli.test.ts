@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../src/cli/cli.ts';
+import { type SpawnedServer, spawnServer } from '../helpers/spawn-server.ts';
 import { fakeIo } from './fake-io.ts';
-import { type SpawnedServer, skipReason, spawnServer } from './spawn-server.ts';
 
-describe('switchyard CLI against a real server', { skip: skipReason }, () => {
+describe('switchyard CLI against a real server', () => {
   let server: SpawnedServer;
   const cli = async (argv: string[], input = '') => {
     const io = fakeIo(input, { SWITCHYARD_URL: server.url });
@@ -22,7 +22,7 @@ describe('switchyard CLI against a real server', { skip: skipReason }, () => {
   });
 
   after(async () => {
-    await server?.stop();
+    await server?.cleanup();
   });
 
   it('creates, lists, describes, updates and deletes streams', async () => {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { type ConsumedRecord, Switchyard } from '@switchyard/client';
 import { isSwitchyardError, partitionForKey } from '@switchyard/protocol';
-import { type ConsumedRecord, Switchyard } from '../src/index.ts';
-import { type SpawnedServer, skipReason, spawnServer, waitFor } from './spawn-server.ts';
+import { type SpawnedServer, spawnServer } from '../helpers/spawn-server.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
-describe('client against a real server', { skip: skipReason }, () => {
+describe('client against a real server', () => {
   let server: SpawnedServer;
   let sy: Switchyard;
 
@@ -15,7 +16,7 @@ describe('client against a real server', { skip: skipReason }, () => {
 
   after(async () => {
     await sy?.close();
-    await server?.stop();
+    await server?.cleanup();
   });
 
   it('creates, lists, describes, grows and deletes a stream', async () => {
