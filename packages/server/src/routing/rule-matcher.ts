@@ -24,14 +24,15 @@ interface ConditionEntry {
   refs: number;
 }
 
-class Transition {
-  readonly matcher = new FieldMatcher<NameState>();
+/** The value index of one field from one state (a FieldMatcher, inline to save a hop), and its conditions. */
+class Transition extends FieldMatcher<NameState> {
   /** Conditions by canonical key: one inline (the common case), more in a map. */
   #oneKey: string | null = null;
   #one: ConditionEntry | null = null;
   #more: Map<string, ConditionEntry> | null = null;
   readonly fieldId: number;
   constructor(fieldId: number) {
+    super();
     this.fieldId = fieldId;
   }
 
@@ -222,7 +223,7 @@ export class RuleMatcher {
         if (entry === undefined) {
           entry = { state: new NameState(), tests: condition.tests, refs: 0 };
           transition.set(key, entry);
-          for (const test of condition.tests) transition.matcher.add(test, entry.state);
+          for (const test of condition.tests) transition.add(test, entry.state);
         }
         entry.refs++;
         steps.push({ from: state, transition, key, steps: condition.steps });
@@ -254,7 +255,7 @@ export class RuleMatcher {
         this.#paths.release(step.steps);
         if (entry.refs > 0) continue;
         step.transition.delete(step.key);
-        for (const test of entry.tests) step.transition.matcher.remove(test, entry.state);
+        for (const test of entry.tests) step.transition.remove(test, entry.state);
         if (step.transition.size === 0) {
           step.from.transitions.splice(step.from.transitions.indexOf(step.transition), 1);
         }
@@ -322,7 +323,7 @@ export class RuleMatcher {
       const transition = transitions[t] as Transition;
       let leaf = fields.first(transition.fieldId);
       if (leaf < 0) {
-        const absent = transition.matcher.absent;
+        const absent = transition.absent;
         if (absent !== null) for (let i = 0; i < absent.length; i++) this.#visit(absent[i] as NameState);
         continue;
       }
@@ -331,7 +332,7 @@ export class RuleMatcher {
         const undoMark = this.#undoTop;
         if (chain >= 0 && !this.#pick(chain)) continue;
         const base = stack.top;
-        transition.matcher.collect(fields.values[leaf] as string, stack);
+        transition.collect(fields.values[leaf] as string, stack);
         // Dedupe before visiting: nested visits reuse the marks.
         const seq = ++this.#markSeq;
         const items = stack.items;
