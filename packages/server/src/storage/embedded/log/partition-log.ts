@@ -185,7 +185,9 @@ export class EmbeddedPartitionLog implements PartitionLog {
 
   async #write(group: AppendGroup): Promise<void> {
     let seg = this.#active;
-    if (seg.size > 0 && seg.size + group.bytes > this.#config.segmentBytes) seg = await this.#roll();
+    // A segment left sealed by a roll that failed half-way (e.g. no permission for the new file) is rolled again.
+    if (!seg.active || (seg.size > 0 && seg.size + group.bytes > this.#config.segmentBytes))
+      seg = await this.#roll();
     const start = seg.size;
     await writeAll(seg.fd, group.buffers, start, group.bytes);
     const { fsync, observer, indexIntervalBytes } = this.#p.options;

@@ -129,6 +129,7 @@ export class Segment {
 
   /** Stops appends: final time entry, trims the preallocated tail, syncs everything, closes index files. */
   async seal(): Promise<void> {
+    if (!this.active) return;
     const time = this.#timeIndex!;
     if (this.maxTimestamp > time.lastTimestamp)
       time.append(this.maxTimestamp, this.nextOffset - this.baseOffset);
