@@ -60,7 +60,11 @@ describe('compaction', () => {
         await fs.cp(src, dst, { recursive: true });
         const seg = await openSealedSegment(partitionDir(dst, 'c'), base0, base1, 4096);
         await assert.rejects(
-          compactSegment(seg, latest, Number.NEGATIVE_INFINITY, 4096, step),
+          compactSegment(seg, latest, {
+            tombstoneBefore: Number.NEGATIVE_INFINITY,
+            interval: 4096,
+            crashAfter: step,
+          }),
           /simulated crash/,
         );
         seg.retire();

@@ -59,11 +59,29 @@ export async function latestOffsets(segments: readonly Segment[]): Promise<Map<s
   return latest;
 }
 
+/** Lowest timestamp of the tombstones a compaction kept (when the next clean can drop one). */
+export interface KeptTombstones {
+  earliest: number;
+}
+
+/** How one segment is compacted. */
+export interface CompactionOptions {
+  /** Tombstones with a timestamp below this are dropped. */
+  tombstoneBefore: number;
+  /** Index interval of the rewritten segment's `.index`. */
+  interval: number;
+  /** Lowered to the timestamp of every tombstone kept. */
+  kept?: KeptTombstones;
+  /** Tests only: throw after this step to simulate a crash there. */
+  crashAfter?: CompactionStep;
+}
+
 /** The segment's batches without superseded records and expired tombstones; null when nothing would change. */
 async function cleanedBatches(
   seg: Segment,
   latest: Map<string, number>,
   tombstoneBefore: number,
+  kept: KeptTombstones,
 ): Promise<Buffer[] | null> {
   const out: Buffer[] = [];
   let changed = false;
@@ -75,8 +93,10 @@ async function cleanedBatches(
     let count = 0;
     visitRecords(buf, pos, (start, end, offset, timestamp, key, tomb) => {
       count++;
-      if (key === null || (latest.get(key) === offset && !(tomb && timestamp < tombstoneBefore)))
+      if (key === null || (latest.get(key) === offset && !(tomb && timestamp < tombstoneBefore))) {
         keep.push(start, end);
+        if (tomb && timestamp < kept.earliest) kept.earliest = timestamp;
+      }
     });
     if (keep.length === count * 2) {
       out.push(Buffer.from(buf.subarray(pos, pos + size)));
@@ -117,23 +137,21 @@ async function writeSynced(path: string, data: Buffer | Buffer[]): Promise<void>
  * dropping tombstones older than `tombstoneBefore`. Crash-safe: new files are written as
  * `.cleaned` and synced, the indexes renamed to `.swap`, then the log to `.swap` (the commit
  * point), then all three over the originals; `completeSwaps` finishes or discards this on open.
- * Returns the new segment, or null when nothing changed. `crashAfter` (tests only) throws after a
- * step to simulate a crash there.
+ * Returns the new segment, or null when nothing changed.
  */
 export async function compactSegment(
   seg: Segment,
   latest: Map<string, number>,
-  tombstoneBefore: number,
-  interval: number,
-  crashAfter?: CompactionStep,
+  options: CompactionOptions,
 ): Promise<Segment | null> {
+  const { tombstoneBefore, interval, crashAfter } = options;
   const step = (name: CompactionStep) => {
     if (crashAfter === name) throw new Error(`simulated crash after ${name}`);
   };
   seg.acquire();
   let batches: Buffer[] | null;
   try {
-    batches = await cleanedBatches(seg, latest, tombstoneBefore);
+    batches = await cleanedBatches(seg, latest, tombstoneBefore, options.kept ?? { earliest: 0 });
   } finally {
     seg.release();
   }

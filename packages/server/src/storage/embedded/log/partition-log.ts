@@ -56,6 +56,8 @@ export class EmbeddedPartitionLog implements PartitionLog {
   #flushed: Promise<void> = Promise.resolve();
   #cleaning: Promise<unknown> = Promise.resolve();
   #dirty = false;
+  #compactedUpTo = -1;
+  #tombstonesDue = Number.POSITIVE_INFINITY;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
 
@@ -338,15 +340,17 @@ export class EmbeddedPartitionLog implements PartitionLog {
       });
     }
     let compacted = 0;
-    if (config.cleanupPolicy.includes('compact') && this.#segments.length > 1) {
+    if (config.cleanupPolicy.includes('compact') && this.#compactionDue(now)) {
       const latest = await latestOffsets(this.#segments.slice());
-      for (const seg of this.#segments.slice(0, -1)) {
-        const fresh = await compactSegment(
-          seg,
-          latest,
-          now - config.deleteRetentionMs,
-          this.#p.options.indexIntervalBytes,
-        );
+      const sealed = this.#segments.slice(0, -1);
+      const kept = { earliest: Number.POSITIVE_INFINITY };
+      const options = {
+        tombstoneBefore: now - config.deleteRetentionMs,
+        interval: this.#p.options.indexIntervalBytes,
+        kept,
+      };
+      for (const seg of sealed) {
+        const fresh = await compactSegment(seg, latest, options);
         const at = this.#segments.indexOf(seg);
         if (fresh === null || at < 0) continue;
         this.#segments[at] = fresh;
@@ -354,13 +358,25 @@ export class EmbeddedPartitionLog implements PartitionLog {
         compacted += seg.size - fresh.size;
         seg.retire();
       }
+      this.#compactedUpTo = sealed[sealed.length - 1]?.nextOffset ?? -1;
+      this.#tombstonesDue = kept.earliest;
     }
     this.#p.producers.expire(now, this.#p.options.producerExpirationMs);
     this.#p.options.observer.onClean?.(retained, compacted);
     return retained + compacted;
   }
 
+  /**
+   * Compaction reads every sealed segment, so it runs only when there is something new to do: a
+   * segment sealed since the last run, or a kept tombstone that has aged past deleteRetentionMs.
+   */
+  #compactionDue(now: number): boolean {
+    const sealedEnd = this.#segments[this.#segments.length - 2]?.nextOffset ?? -1;
+    return sealedEnd > this.#compactedUpTo || now - this.#config.deleteRetentionMs > this.#tombstonesDue;
+  }
+
   reconfigure(config: PartitionLogConfig): void {
+    this.#compactedUpTo = -1;
     this.#config = config;
     this.#p.preallocator.capacity = config.segmentBytes;
   }
