@@ -4,10 +4,12 @@
  * the transitions its own field values select, and the cost grows with the event, not with the number of rules.
  * Adding or removing a rule touches only the states on its own branches.
  */
+
+import { conditionKey, ordered, splitExactLists } from './condition-chain.ts';
 import { collectParsed, EventFields, PathRegistry } from './event-fields.ts';
 import { FieldMatcher, TargetStack } from './field-matcher.ts';
 import { compilePattern, type PatternOptions } from './pattern-parser.ts';
-import type { CompiledPattern, FieldCondition, ValueTest } from './pattern-types.ts';
+import type { CompiledPattern, ValueTest } from './pattern-types.ts';
 import { collectRaw } from './raw-event-scanner.ts';
 
 class NameState {
@@ -84,94 +86,6 @@ class RuleRecord {
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);
-
-/** A canonical text for a test, so equal conditions share one state. */
-function testKey(t: ValueTest): string {
-  switch (t.kind) {
-    case 'exact-string':
-    case 'equals-ignore-case':
-    case 'wildcard':
-    case 'cidr':
-      return `${t.kind}\u0000${t.value}`;
-    case 'exact-number':
-    case 'exact-literal':
-    case 'exists':
-      return `${t.kind}\u0000${String(t.value)}`;
-    case 'prefix':
-    case 'suffix':
-      return `${t.kind}\u0000${t.ignoreCase ? 'i' : 'c'}\u0000${t.value}`;
-    case 'numeric':
-      return `numeric\u0000${t.lowOpen ? '(' : '['}${t.low},${t.high}${t.highOpen ? ')' : ']'}`;
-    case 'anything-but':
-      return `anything-but\u0000${JSON.stringify(t.strings)}\u0000${JSON.stringify(t.numbers)}`;
-    default:
-      return `${t.kind}\u0000${JSON.stringify(t.values)}`;
-  }
-}
-
-function conditionKey(condition: FieldCondition): string {
-  return condition.tests.map(testKey).sort().join('|');
-}
-
-/**
- * How selective a condition is likely to be: 0 a single exact value (a hash lookup that partitions the rule
- * set), 1 an exact list, 2 other selective operators, 3 operators that pass most values (anything-but,
- * exists), 4 absence.
- */
-function rank(condition: FieldCondition): number {
-  let rank = condition.tests.length === 1 ? 0 : 1;
-  for (const t of condition.tests) {
-    if (t.kind === 'exists') return t.value ? Math.max(rank, 3) : 4;
-    if (t.kind.startsWith('anything-but')) rank = Math.max(rank, 3);
-    else if (!isExact(t)) rank = Math.max(rank, 2);
-  }
-  return rank;
-}
-
-/**
- * The order a branch's conditions are chained in. Any order is correct; this one keeps the automaton small and
- * selective: selective conditions before those that pass most values; among them the paths most rules name first
- * (like an FP-tree, frequent items first, so rules share their leading states and the first lookups split the
- * rule set widely); then by rank and path.
- */
-function ordered(
-  branch: readonly FieldCondition[],
-  uses: (condition: FieldCondition) => number,
-): FieldCondition[] {
-  const keyed = branch.map((condition) => ({ condition, rank: rank(condition), uses: uses(condition) }));
-  keyed.sort(
-    (a, b) =>
-      Number(a.rank >= 3) - Number(b.rank >= 3) ||
-      b.uses - a.uses ||
-      a.rank - b.rank ||
-      (a.condition.path < b.condition.path ? -1 : a.condition.path > b.condition.path ? 1 : 0),
-  );
-  return keyed.map((k) => k.condition);
-}
-
-const isExact = (t: ValueTest) =>
-  t.kind === 'exact-string' || t.kind === 'exact-number' || t.kind === 'exact-literal';
-
-/** Most chains one branch is split into by splitExactLists. */
-const MAX_SPLIT = 16;
-
-/**
- * Splits lists of exact values into one chain per value (while the product stays small). An event value then
- * selects exactly one state per list instead of one state per distinct list that contains it, and rules naming
- * the same value share what follows.
- */
-function splitExactLists(branch: readonly FieldCondition[]): FieldCondition[][] {
-  let chains: FieldCondition[][] = [[]];
-  for (const condition of branch) {
-    const split =
-      condition.tests.length > 1 &&
-      condition.tests.every(isExact) &&
-      chains.length * condition.tests.length <= MAX_SPLIT;
-    const choices = split ? condition.tests.map((test) => ({ ...condition, tests: [test] })) : [condition];
-    chains = chains.flatMap((chain) => choices.map((choice) => [...chain, choice]));
-  }
-  return chains;
-}
 
 /** A set of rules compiled together; `match` returns the ids of the rules an event matches. */
 export class RuleMatcher {
