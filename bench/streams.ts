@@ -2,7 +2,8 @@
  * Streams benchmark against the real server (spawned, fsync always = durable acks, own temp data
  * dir): durable ingest (binary and JSON), consume with commits, end-to-end latency at a fixed
  * rate, memory with a backlog, restart after kill -9 with a large log, and the client SDK.
- * Usage: `npx tsx bench/streams.ts [--quick] [--cpu-prof]`. Writes bench/results/streams.json.
+ * Usage: `npx tsx bench/streams.ts [--quick] [--cpu-prof] [--events=N] [--batch=B] [--in-flight=K]
+ * [--json-in-flight=K] [--partitions=P]`. Writes bench/results/streams.json.
  * `--cpu-prof` instead runs each throughput workload under `node --cpu-prof` and writes the top
  * self-time functions to bench/results/streams-profile.json (profiles under bench/results/profiles/).
  */
@@ -29,11 +30,18 @@ import {
 
 const quick = process.argv.includes('--quick');
 const profile = process.argv.includes('--cpu-prof') || process.env.SWITCHYARD_BENCH_CPU_PROF === '1';
-const N = quick ? 200_000 : 1_000_000;
-const BATCH = 1_000;
-const IN_FLIGHT = 8;
-const JSON_IN_FLIGHT = 4;
-const PARTITIONS = 4;
+/** `--name=value` as a positive integer, or `def`. */
+function intArg(name: string, def: number): number {
+  const raw = process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const n = raw === undefined ? def : Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} needs a positive integer, got ${raw}`);
+  return n;
+}
+const N = intArg('events', quick ? 200_000 : 1_000_000);
+const BATCH = intArg('batch', 1_000);
+const IN_FLIGHT = intArg('in-flight', 8);
+const JSON_IN_FLIGHT = intArg('json-in-flight', 4);
+const PARTITIONS = intArg('partitions', 4);
 const BACKLOG_FACTOR = 10;
 const FETCH_MAX_BYTES = 4 << 20;
 const RATE = 5_000;
@@ -414,7 +422,7 @@ async function profileRun(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   // Full N even with --quick: the window must be long enough for the samples to mean something.
-  const events = 1_000_000;
+  const events = Math.max(N, 1_000_000);
   const report: Record<string, unknown> = { date: new Date().toISOString(), events, load1AtStart: load1() };
   const workloads: [string, (s: BenchServer) => Promise<ThroughputResult>][] = [
     ['ingest-binary', (s) => ingestBinary(ingestOptions(s, 'events', events))],
