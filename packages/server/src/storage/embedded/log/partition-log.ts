@@ -14,14 +14,14 @@ import type {
   ReadResult,
 } from '../../log-store.ts';
 import { AppendGroup } from './append-group.ts';
-import { compactSegment, latestOffsets } from './compaction.ts';
 import { datasync, storageError, writeAll } from './file-io.ts';
 import type { ResolvedEmbeddedLogOptions } from './options.ts';
+import { PartitionCleaner } from './partition-cleaner.ts';
 import { createActiveSegment, type Preallocator } from './preallocator.ts';
 import { writeProducerSnapshot } from './producer-snapshot.ts';
 import type { BatchMeta, ProducerStateTable } from './producer-state.ts';
-import { segmentsToDelete } from './retention.ts';
 import type { Segment } from './segment.ts';
+import { offsetForTimestampIn, readSegments } from './segment-list.ts';
 import { trustedHeaders } from './trusted-headers.ts';
 
 const EMPTY = Buffer.alloc(0);
@@ -56,8 +56,7 @@ export class EmbeddedPartitionLog implements PartitionLog {
   #flushed: Promise<void> = Promise.resolve();
   #cleaning: Promise<unknown> = Promise.resolve();
   #dirty = false;
-  #compactedUpTo = -1;
-  #tombstonesDue = Number.POSITIVE_INFINITY;
+  readonly #cleaner: PartitionCleaner;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
 
@@ -65,6 +64,11 @@ export class EmbeddedPartitionLog implements PartitionLog {
     this.#p = parts;
     this.#segments = parts.segments;
     this.#config = parts.config;
+    this.#cleaner = new PartitionCleaner(
+      parts.segments,
+      parts.preallocator,
+      parts.options.indexIntervalBytes,
+    );
     this.#open = new AppendGroup(parts.producers.mark());
     this.#endOffset = this.#active.nextOffset;
     this.#nextOffset = this.#endOffset;
@@ -260,59 +264,24 @@ export class EmbeddedPartitionLog implements PartitionLog {
       throw syError('SY_ERR_OFFSET_OUT_OF_RANGE', { offset, stream, partition, start, end });
     }
     if (offset < end) {
-      let seg: Segment | undefined = this.#segmentFor(offset);
-      while (seg !== undefined) {
-        seg.acquire();
-        let r: Awaited<ReturnType<Segment['read']>>;
-        try {
-          r = await seg.read(
-            offset,
-            maxBytes,
-            this.#p.options.verifyChecksumsOnRead,
-            this.#p.options.indexIntervalBytes,
-          );
-        } finally {
-          seg.release();
-        }
-        if (r !== null) return { ...r, highWatermark: this.#endOffset, logStartOffset: this.startOffset };
-        const base: number = seg.baseOffset;
-        seg = this.#segments.find((s) => s.baseOffset > base);
-      }
-      // Compaction removed every record from `offset` to the end: continue at the end.
-      return {
-        data: EMPTY,
-        nextOffset: end,
-        highWatermark: this.#endOffset,
-        logStartOffset: this.startOffset,
-      };
+      const { verifyChecksumsOnRead, indexIntervalBytes } = this.#p.options;
+      const r = await readSegments(
+        this.#segments,
+        offset,
+        maxBytes,
+        verifyChecksumsOnRead,
+        indexIntervalBytes,
+      );
+      // Null: compaction removed every record from `offset` to the end, so continue at the end.
+      const found = r ?? { data: EMPTY, nextOffset: end };
+      return { ...found, highWatermark: this.#endOffset, logStartOffset: this.startOffset };
     }
     return { data: EMPTY, nextOffset: offset, highWatermark: end, logStartOffset: start };
   }
 
-  #segmentFor(offset: number): Segment {
-    const segs = this.#segments;
-    let lo = 0;
-    let hi = segs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (segs[mid]!.baseOffset <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return segs[lo]!;
-  }
-
   async offsetForTimestamp(timestamp: number): Promise<number> {
-    for (const seg of this.#segments) {
-      if (seg.maxTimestamp < timestamp) continue;
-      seg.acquire();
-      try {
-        const found = await seg.findTimestamp(timestamp);
-        if (found !== null) return Math.max(found, this.startOffset);
-      } finally {
-        seg.release();
-      }
-    }
-    return this.#endOffset;
+    const found = await offsetForTimestampIn(this.#segments, timestamp);
+    return found === null ? this.#endOffset : Math.max(found, this.startOffset);
   }
 
   onAppend(listener: () => void): () => void {
@@ -328,55 +297,15 @@ export class EmbeddedPartitionLog implements PartitionLog {
   }
 
   async #clean(now: number): Promise<number> {
-    const config = this.#config;
-    let retained = 0;
-    for (const seg of segmentsToDelete(this.#segments, config, now)) {
-      this.#segments.splice(this.#segments.indexOf(seg), 1);
-      this.#size -= seg.size;
-      retained += seg.size;
-      const recycled = this.#p.preallocator.recycle(seg.path('.log'));
-      await seg.remove(recycled).catch((err: unknown) => {
-        throw storageError(err, `delete ${seg.path('.log')}`);
-      });
-    }
-    let compacted = 0;
-    if (config.cleanupPolicy.includes('compact') && this.#compactionDue(now)) {
-      const latest = await latestOffsets(this.#segments.slice());
-      const sealed = this.#segments.slice(0, -1);
-      const kept = { earliest: Number.POSITIVE_INFINITY };
-      const options = {
-        tombstoneBefore: now - config.deleteRetentionMs,
-        interval: this.#p.options.indexIntervalBytes,
-        kept,
-      };
-      for (const seg of sealed) {
-        const fresh = await compactSegment(seg, latest, options);
-        const at = this.#segments.indexOf(seg);
-        if (fresh === null || at < 0) continue;
-        this.#segments[at] = fresh;
-        this.#size += fresh.size - seg.size;
-        compacted += seg.size - fresh.size;
-        seg.retire();
-      }
-      this.#compactedUpTo = sealed[sealed.length - 1]?.nextOffset ?? -1;
-      this.#tombstonesDue = kept.earliest;
-    }
+    const { retained, compacted } = await this.#cleaner.clean(this.#config, now);
+    this.#size -= retained + compacted;
     this.#p.producers.expire(now, this.#p.options.producerExpirationMs);
     this.#p.options.observer.onClean?.(retained, compacted);
     return retained + compacted;
   }
 
-  /**
-   * Compaction reads every sealed segment, so it runs only when there is something new to do: a
-   * segment sealed since the last run, or a kept tombstone that has aged past deleteRetentionMs.
-   */
-  #compactionDue(now: number): boolean {
-    const sealedEnd = this.#segments[this.#segments.length - 2]?.nextOffset ?? -1;
-    return sealedEnd > this.#compactedUpTo || now - this.#config.deleteRetentionMs > this.#tombstonesDue;
-  }
-
   reconfigure(config: PartitionLogConfig): void {
-    this.#compactedUpTo = -1;
+    this.#cleaner.reset();
     this.#config = config;
     this.#p.preallocator.capacity = config.segmentBytes;
   }

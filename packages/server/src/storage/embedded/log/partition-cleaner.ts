@@ -1,0 +1,75 @@
+import type { PartitionLogConfig } from '../../log-store.ts';
+import { compactSegment, latestOffsets } from './compaction.ts';
+import { storageError } from './file-io.ts';
+import type { Preallocator } from './preallocator.ts';
+import { segmentsToDelete } from './retention.ts';
+import type { Segment } from './segment.ts';
+
+/** Bytes one clean freed, by cause. */
+export interface CleanResult {
+  retained: number;
+  compacted: number;
+}
+
+/**
+ * Retention and compaction of one partition's segment list (edited in place; the active segment
+ * is never touched). Deleted segments' files are offered to the preallocator for reuse.
+ */
+export class PartitionCleaner {
+  readonly #segments: Segment[];
+  readonly #preallocator: Preallocator;
+  readonly #interval: number;
+  #compactedUpTo = -1;
+  #tombstonesDue = Number.POSITIVE_INFINITY;
+
+  constructor(segments: Segment[], preallocator: Preallocator, indexInterval: number) {
+    this.#segments = segments;
+    this.#preallocator = preallocator;
+    this.#interval = indexInterval;
+  }
+
+  /** Forgets what the last compaction covered (after a config change). */
+  reset(): void {
+    this.#compactedUpTo = -1;
+  }
+
+  /** Applies retention, then compaction when the policy asks for it and there is something to do. */
+  async clean(config: PartitionLogConfig, now: number): Promise<CleanResult> {
+    let retained = 0;
+    for (const seg of segmentsToDelete(this.#segments, config, now)) {
+      this.#segments.splice(this.#segments.indexOf(seg), 1);
+      retained += seg.size;
+      const recycled = this.#preallocator.recycle(seg.path('.log'));
+      await seg.remove(recycled).catch((err: unknown) => {
+        throw storageError(err, `delete ${seg.path('.log')}`);
+      });
+    }
+    let compacted = 0;
+    if (config.cleanupPolicy.includes('compact') && this.#compactionDue(config, now)) {
+      const latest = await latestOffsets(this.#segments.slice());
+      const sealed = this.#segments.slice(0, -1);
+      const kept = { earliest: Number.POSITIVE_INFINITY };
+      const options = { tombstoneBefore: now - config.deleteRetentionMs, interval: this.#interval, kept };
+      for (const seg of sealed) {
+        const fresh = await compactSegment(seg, latest, options);
+        const at = this.#segments.indexOf(seg);
+        if (fresh === null || at < 0) continue;
+        this.#segments[at] = fresh;
+        compacted += seg.size - fresh.size;
+        seg.retire();
+      }
+      this.#compactedUpTo = sealed[sealed.length - 1]?.nextOffset ?? -1;
+      this.#tombstonesDue = kept.earliest;
+    }
+    return { retained, compacted };
+  }
+
+  /**
+   * Compaction reads every sealed segment, so it runs only when there is something new to do: a
+   * segment sealed since the last run, or a kept tombstone that has aged past deleteRetentionMs.
+   */
+  #compactionDue(config: PartitionLogConfig, now: number): boolean {
+    const sealedEnd = this.#segments[this.#segments.length - 2]?.nextOffset ?? -1;
+    return sealedEnd > this.#compactedUpTo || now - config.deleteRetentionMs > this.#tombstonesDue;
+  }
+}
