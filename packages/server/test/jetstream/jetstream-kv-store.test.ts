@@ -86,8 +86,13 @@ describe('JetStreamKvStore specifics', () => {
       const s = await JetStreamKvStore.open(nc, { bucket: 'durable' });
       const revs = new Map<string, number>();
       for (let i = 0; i < 50; i++) revs.set(`k/${i % 7}`, await s.put(`k/${i % 7}`, Buffer.from(String(i))));
+      // Requests sent while the client is still reconnecting time out, so wait for the reconnect.
+      const reconnected = (async () => {
+        for await (const status of nc.status()) if (status.type === 'reconnect') return;
+      })();
       await own.kill9();
       await own.restart();
+      await reconnected;
       for (const [key, rev] of revs) assert.equal((await s.get(key))?.revision, rev);
       const next = await s.update('k/0', Buffer.from('after'), revs.get('k/0')!);
       assert.ok(next > Math.max(...revs.values()));

@@ -15,8 +15,9 @@ import {
 import type { JetStreamClient, JetStreamManager, NatsConnection, Subscription } from 'nats';
 import { ProducerStateTable } from '../embedded/log/producer-state.ts';
 import type { AppendResult, PartitionLog, PartitionLogConfig, ReadResult } from '../log-store.ts';
+import { prepareGroup } from './append-group.ts';
 import { fromNatsError, isWrongLastSequence } from './jetstream-errors.ts';
-import { encodeMeta, HDR_OFFSETS, type ProducerBatch } from './log-message-meta.ts';
+import { encodeMeta, HDR_OFFSETS } from './log-message-meta.ts';
 import { MessageIndex } from './message-index.ts';
 import { type ScannedMessage, scanMessages } from './message-scan.ts';
 import { compactPartition } from './partition-compaction.ts';
@@ -84,9 +85,9 @@ export class JetStreamPartitionLog implements PartitionLog {
     return this.#index.bytes;
   }
 
-  async append(batches: Buffer): Promise<AppendResult> {
+  async append(batches: Buffer, options?: { verified?: boolean }): Promise<AppendResult> {
     if (this.#closed) throw syError('SY_ERR_SERVER_SHUTTING_DOWN');
-    const headers = verifyBatches(batches);
+    const headers = options?.verified === true ? batchHeaders(batches) : verifyBatches(batches);
     const limit = this.#maxPayload();
     if (batches.length > limit) throw syError('SY_ERR_REQUEST_TOO_LARGE', { size: batches.length, limit });
     return new Promise<AppendResult>((resolve, reject) => {
@@ -284,51 +285,9 @@ export class JetStreamPartitionLog implements PartitionLog {
   /** One attempt to store `group` as one message; 'stale' when another node appended first. */
   async #publishGroup(group: Pending[]): Promise<'done' | 'stale'> {
     const mark = this.#producers.mark();
-    const now = Date.now();
-    const parts: Buffer[] = [];
-    const producers: ProducerBatch[] = [];
-    const outcomes: Array<AppendResult | Error> = [];
-    let offset = this.#endOffset;
-    let maxTimestamp = -1;
-    for (const p of group) {
-      const own = this.#producers.mark();
-      try {
-        const fresh: BatchHeader[] = [];
-        const dups = [];
-        for (const h of p.headers) {
-          const dup = h.producerId >= 0 ? this.#producers.check(h, this.#addr.partition) : null;
-          if (dup !== null) {
-            dups.push(dup);
-            continue;
-          }
-          const first = offset + fresh.reduce((n, f) => n + f.lastOffsetDelta + 1, 0);
-          if (h.producerId >= 0) this.#producers.record(h, first, now);
-          fresh.push(h);
-        }
-        if (fresh.length === 0) {
-          outcomes.push({
-            baseOffset: dups[0]!.firstOffset,
-            lastOffset: dups.at(-1)!.lastOffset,
-            appendTime: now,
-            duplicate: true,
-          });
-          continue;
-        }
-        const base = offset;
-        for (const h of fresh) {
-          const copy = Buffer.from(p.bytes.subarray(h.position, h.position + h.size));
-          setBaseOffset(copy, 0, offset);
-          if (h.producerId >= 0) producers.push({ ...readBatchHeader(copy, 0), firstOffset: offset });
-          if (h.maxTimestamp > maxTimestamp) maxTimestamp = h.maxTimestamp;
-          parts.push(copy);
-          offset += h.lastOffsetDelta + 1;
-        }
-        outcomes.push({ baseOffset: base, lastOffset: offset - 1, appendTime: now, duplicate: false });
-      } catch (err) {
-        this.#producers.rollback(own);
-        outcomes.push(err as Error);
-      }
-    }
+    const prepared = prepareGroup(group, this.#producers, this.#endOffset, this.#addr.partition, Date.now());
+    const { parts, producers, outcomes, maxTimestamp } = prepared;
+    const offset = prepared.endOffset;
     if (parts.length > 0) {
       const payload = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
       try {
@@ -364,4 +323,15 @@ export class JetStreamPartitionLog implements PartitionLog {
     if (parts.length > 0) this.#notify();
     return 'done';
   }
+}
+
+/** Headers of batches the caller already verified (framing only, no CRC or record checks). */
+function batchHeaders(buf: Buffer): BatchHeader[] {
+  const out: BatchHeader[] = [];
+  for (let pos = 0; pos < buf.length; ) {
+    const h = readBatchHeader(buf, pos);
+    out.push(h);
+    pos += h.size;
+  }
+  return out;
 }
