@@ -7,6 +7,7 @@ import {
   CONTRACT_CONFIG,
   type Factory,
   readAll,
+  recordsFrom,
   rejectsWith,
   T0,
   textBatch,
@@ -161,6 +162,16 @@ export function registerCleaning(makeStore: Factory): void {
         return all;
       };
       let all = await check();
+      const kept = new Set(all.map((r) => r.offset));
+      const removed = written.find((w) => !kept.has(w.offset) && w.offset > log.startOffset);
+      assert.ok(removed !== undefined, 'some offset was compacted away');
+      const at = await log.read(removed.offset, 1 << 20);
+      const next = recordsFrom(at.data, removed.offset)[0];
+      assert.equal(
+        next?.offset,
+        all.find((r) => r.offset > removed.offset)?.offset,
+        'a read there starts at the next record',
+      );
       assert.ok(
         !all.some((r) => r.key?.toString() === 'gone' && r.value !== null),
         'tombstone hides older values',
