@@ -109,11 +109,18 @@ export async function createActiveSegment(
 ): Promise<Segment> {
   const logPath = join(dir, segmentFileName(baseOffset, '.log'));
   const flags = fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_TRUNC;
-  const indexFd = fs.openSync(join(dir, segmentFileName(baseOffset, '.index')), flags);
-  const timeFd = fs.openSync(join(dir, segmentFileName(baseOffset, '.timeindex')), flags);
-  const reused = pre !== null && (await pre.takeAs(logPath));
-  const fd = fs.openSync(logPath, reused ? fs.constants.O_RDWR : flags);
-  await syncDir(dir);
+  const fds: number[] = [];
+  try {
+    fds.push(fs.openSync(join(dir, segmentFileName(baseOffset, '.index')), flags));
+    fds.push(fs.openSync(join(dir, segmentFileName(baseOffset, '.timeindex')), flags));
+    const reused = pre !== null && (await pre.takeAs(logPath));
+    fds.push(fs.openSync(logPath, reused ? fs.constants.O_RDWR : flags));
+    await syncDir(dir);
+  } catch (err) {
+    for (const fd of fds) fs.closeSync(fd);
+    throw err;
+  }
+  const [indexFd, timeFd, fd] = fds as [number, number, number];
   return new Segment({
     dir,
     baseOffset,

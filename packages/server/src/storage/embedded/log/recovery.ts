@@ -19,11 +19,11 @@ async function readOrEmpty(path: string): Promise<Buffer> {
 }
 
 /** True if the batch at `pos` is valid and starts at `offset` (one pread of the batch). */
-async function batchIsValid(fd: number, pos: number, offset: number): Promise<boolean> {
+async function batchIsValid(fd: number, pos: number, offset: number, fileSize: number): Promise<boolean> {
   const head = await readAt(fd, pos, 12);
   if (head.length < 12) return false;
   const size = head.readInt32BE(8) + 12;
-  if (size < 61 || size > 1 << 30) return false;
+  if (size < 61 || pos + size > fileSize) return false;
   const buf = await readAt(fd, pos, size);
   if (buf.length < size || batchProblem(buf, 0) !== null) return false;
   return readBatchHeader(buf, 0).baseOffset === offset;
@@ -49,7 +49,7 @@ export async function recoverActiveSegment(
   while (index.count > 0) {
     if (
       index.lastPosition < fileSize &&
-      (await batchIsValid(fd, index.lastPosition, baseOffset + index.lastRel))
+      (await batchIsValid(fd, index.lastPosition, baseOffset + index.lastRel, fileSize))
     )
       break;
     index.truncate(index.count - 1);
