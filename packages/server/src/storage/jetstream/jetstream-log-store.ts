@@ -3,12 +3,17 @@
  * by whichever node gets there first and shared by every node afterwards. The connection stays the
  * caller's: `close` closes the logs, not the connection.
  */
-import type { JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
+import type { JetStreamClient, JetStreamManager, NatsConnection, StreamInfo } from 'nats';
 import { DiscardPolicy, RetentionPolicy, StorageType } from 'nats';
 import type { LogStore, PartitionLog, PartitionLogConfig } from '../log-store.ts';
 import { fromNatsError } from './jetstream-errors.ts';
 import { JetStreamPartitionLog } from './jetstream-partition-log.ts';
-import { partitionStreamName, partitionSubject, streamSubjectFilter } from './log-naming.ts';
+import {
+  partitionNotifySubject,
+  partitionStreamName,
+  partitionSubject,
+  streamSubjectFilter,
+} from './log-naming.ts';
 
 /** Options of `new JetStreamLogStore(nc, options)`. */
 export interface JetStreamLogOptions {
@@ -92,12 +97,16 @@ export class JetStreamLogStore implements LogStore {
     const jsm = await this.#manager();
     const streamName = partitionStreamName(this.#prefix, stream, partition);
     const subject = partitionSubject(this.#prefix, stream, partition);
+    const notify = partitionNotifySubject(this.#prefix, stream, partition);
+    let info: StreamInfo;
     try {
-      await jsm.streams.info(streamName);
+      info = await jsm.streams.info(streamName);
     } catch (err) {
       if (!isStreamNotFound(err)) throw fromNatsError(err, `stream info ${streamName}`);
       try {
-        await jsm.streams.add({
+        info = await jsm.streams.add({
+          allow_direct: true,
+          republish: { src: subject, dest: notify, headers_only: true },
           name: streamName,
           subjects: [subject],
           storage: StorageType.File,
@@ -107,13 +116,23 @@ export class JetStreamLogStore implements LogStore {
         });
       } catch (addErr) {
         // Another node may have created it between our info and add.
-        await jsm.streams.info(streamName).catch(() => {
+        info = await jsm.streams.info(streamName).catch(() => {
           throw fromNatsError(addErr, `create stream ${streamName}`);
         });
       }
     }
     return JetStreamPartitionLog.open(
-      { nc: this.#nc, js: this.#js, jsm, stream, partition, streamName, subject },
+      {
+        nc: this.#nc,
+        js: this.#js,
+        jsm,
+        stream,
+        partition,
+        streamName,
+        subject,
+        direct: info.config.allow_direct === true,
+        notifySubject: info.config.republish?.dest ?? subject,
+      },
       config,
     );
   }

@@ -33,6 +33,10 @@ export interface PartitionAddress {
   partition: number;
   streamName: string;
   subject: string;
+  /** The stream allows direct get (created by this adapter with `allow_direct`). */
+  direct: boolean;
+  /** Subject carrying the headers of every stored message (RePublish), or `subject` itself. */
+  notifySubject: string;
 }
 
 interface Pending {
@@ -118,7 +122,7 @@ export class JetStreamPartitionLog implements PartitionLog {
         bytes += m.bytes;
       }
       const hw = this.#endOffset;
-      const payloads = await fetchPayloads(this.#addr.jsm, this.#addr.streamName, metas);
+      const payloads = await fetchPayloads(this.#addr.jsm, this.#addr.streamName, metas, this.#addr.direct);
       if (payloads !== null) {
         const { data, nextOffset } = sliceRead(payloads, offset, maxBytes);
         return result(hw, data, nextOffset);
@@ -134,7 +138,7 @@ export class JetStreamPartitionLog implements PartitionLog {
   async offsetForTimestamp(timestamp: number): Promise<number> {
     for (let i = this.#index.findTimestamp(timestamp); i >= 0 && i < this.#index.length; i++) {
       const meta = this.#index.at(i)!;
-      const payloads = await fetchPayloads(this.#addr.jsm, this.#addr.streamName, [meta]);
+      const payloads = await fetchPayloads(this.#addr.jsm, this.#addr.streamName, [meta], this.#addr.direct);
       if (payloads === null) break;
       const found = firstOffsetAtOrAfter(payloads[0]!, timestamp, this.#startOffset);
       if (found !== null) return found;
@@ -199,10 +203,10 @@ export class JetStreamPartitionLog implements PartitionLog {
     return run;
   }
 
-  /** Subscribes to the partition subject so appends by other nodes wake this node's listeners. */
+  /** Subscribes to the partition's append notifications so appends by other nodes wake this node's listeners. */
   #subscribe(): void {
     if (this.#sub !== null || this.#closed) return;
-    this.#sub = this.#addr.nc.subscribe(this.#addr.subject, {
+    this.#sub = this.#addr.nc.subscribe(this.#addr.notifySubject, {
       callback: (_err, msg) => {
         const base = Number(/^(\d+)-/.exec(msg.headers?.get(HDR_OFFSETS) ?? '')?.[1] ?? Number.NaN);
         if (Number.isNaN(base) || base < this.#endOffset) return;

@@ -1,7 +1,8 @@
 /**
  * Names of the JetStream objects behind partition logs: one stream per (Switchyard stream,
  * partition), `<PREFIX>_LOG_<name>_<partition>` with the single subject
- * `<prefix>.log.<name>.<partition>`. Switchyard names are `[A-Za-z0-9._-]`; `.` cannot appear in a
+ * `<prefix>.log.<name>.<partition>`, whose stored messages' headers JetStream republishes on
+ * `<prefix>.appended.<name>.<partition>`. Switchyard names are `[A-Za-z0-9._-]`; `.` cannot appear in a
  * stream name or inside a subject token, so `_` becomes `__` and `.` becomes `_d` (one to one).
  */
 import { createHash } from 'node:crypto';
@@ -23,6 +24,11 @@ export function partitionStreamName(prefix: string, stream: string, partition: n
 /** The subject the partition's messages are published on (and that other nodes subscribe to). */
 export function partitionSubject(prefix: string, stream: string, partition: number): string {
   return `${prefix.toLowerCase()}.log.${encodeLogName(stream)}.${partition}`;
+}
+
+/** Where JetStream republishes the headers of each stored message (RePublish, headers only) for listeners. */
+export function partitionNotifySubject(prefix: string, stream: string, partition: number): string {
+  return `${prefix.toLowerCase()}.appended.${encodeLogName(stream)}.${partition}`;
 }
 
 /** Subject filter matching every partition of a stream. */

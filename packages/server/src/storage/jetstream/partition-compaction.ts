@@ -40,7 +40,7 @@ function recordsOf(payload: Buffer): RecordInfo[] {
 
 /** Deletes the messages compaction allows; updates `index`; resolves with the payload bytes freed. */
 export async function compactPartition(
-  addr: Pick<PartitionAddress, 'jsm' | 'streamName'>,
+  addr: Pick<PartitionAddress, 'jsm' | 'streamName' | 'direct'>,
   index: MessageIndex,
   config: PartitionLogConfig,
   now: number,
@@ -50,7 +50,12 @@ export async function compactPartition(
   if (metas.length < 2) return 0;
   const records: RecordInfo[][] = [];
   for (let i = 0; i < metas.length; i += FETCH_CHUNK) {
-    const payloads = await fetchPayloads(addr.jsm, addr.streamName, metas.slice(i, i + FETCH_CHUNK));
+    const payloads = await fetchPayloads(
+      addr.jsm,
+      addr.streamName,
+      metas.slice(i, i + FETCH_CHUNK),
+      addr.direct,
+    );
     if (payloads === null) return 0; // retention ran elsewhere meanwhile; the next clean catches up first
     for (const p of payloads) records.push(recordsOf(p));
   }

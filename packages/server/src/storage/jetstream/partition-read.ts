@@ -13,18 +13,45 @@ function isNotFound(err: unknown): boolean {
   return e?.api_error?.err_code === 10037 || /no message found/i.test(e?.message ?? '');
 }
 
-/** The payloads of `metas`, in order; null when one of them no longer exists (retention ran elsewhere). */
+interface DirectGet {
+  getMessage(stream: string, query: { seq: number }): Promise<{ data: Uint8Array }>;
+}
+
+async function getPayload(
+  jsm: JetStreamManager,
+  streamName: string,
+  seq: number,
+  direct: boolean,
+): Promise<Uint8Array> {
+  // nats.js 2.29 has `direct` on its manager but not on the JetStreamManager interface.
+  const api = direct ? (jsm as JetStreamManager & { direct?: DirectGet }).direct : undefined;
+  if (api !== undefined) {
+    try {
+      return (await api.getMessage(streamName, { seq })).data;
+    } catch (err) {
+      // A replica that has not caught up answers "not found": ask the leader before believing it.
+      if (!isNotFound(err)) throw err;
+    }
+  }
+  return (await jsm.streams.getMessage(streamName, { seq })).data;
+}
+
+/**
+ * The payloads of `metas`, in order; null when one of them no longer exists (retention ran
+ * elsewhere). `direct` uses direct get (raw bytes, no JSON/base64 round trip) when the stream allows it.
+ */
 export async function fetchPayloads(
   jsm: JetStreamManager,
   streamName: string,
   metas: readonly MessageMeta[],
+  direct = false,
 ): Promise<Buffer[] | null> {
   let missing = false;
   const payloads = await Promise.all(
     metas.map(async (m) => {
       try {
-        const sm = await jsm.streams.getMessage(streamName, { seq: m.seq });
-        return Buffer.from(sm.data.buffer, sm.data.byteOffset, sm.data.byteLength);
+        const data = await getPayload(jsm, streamName, m.seq, direct);
+        return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       } catch (err) {
         if (!isNotFound(err)) throw fromNatsError(err, `read ${streamName} #${m.seq}`);
         missing = true;
