@@ -27,7 +27,8 @@ function pushAll<T>(list: readonly T[] | null | undefined, out: TargetStack<T>):
 function addTo<K, T>(map: Map<K, T[]>, key: K, target: T): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [target]);
-  else list.push(target);
+  else if (list.length >= 16) list.push(target);
+  else map.set(key, [...list, target]);
 }
 
 function removeFromMap<K, T>(map: Map<K, T[]> | null, key: K, target: T): void {
@@ -42,6 +43,8 @@ function removeFromMap<K, T>(map: Map<K, T[]> | null, key: K, target: T): void {
 function edit<T>(list: T[] | null, target: T, add: boolean): T[] | null {
   if (add) {
     if (list === null) return [target];
+    // Copy while short: exact capacity for the many small long-lived lists.
+    if (list.length < 16) return [...list, target];
     list.push(target);
     return list;
   }
@@ -53,7 +56,12 @@ function edit<T>(list: T[] | null, target: T, add: boolean): T[] | null {
 
 /** All value tests on one field from one state, each leading to a target. */
 export class FieldMatcher<T> {
+  // Exact values: the first key inline (most transitions have one), further keys in a map.
+  #string1: string | null = null;
+  #string1Targets: T[] | null = null;
   #strings: Map<string, T[]> | null = null;
+  #number1 = 0;
+  #number1Targets: T[] | null = null;
   #numbers: Map<number, T[]> | null = null;
   #true: T[] | null = null;
   #false: T[] | null = null;
@@ -82,13 +90,23 @@ export class FieldMatcher<T> {
   #apply(test: ValueTest, target: T, add: boolean): void {
     switch (test.kind) {
       case 'exact-string':
-        if (add) {
+        if (this.#string1Targets !== null && this.#string1 === test.value) {
+          this.#string1Targets = edit(this.#string1Targets, target, add);
+        } else if (add && this.#string1Targets === null && this.#strings?.has(test.value) !== true) {
+          this.#string1 = test.value;
+          this.#string1Targets = [target];
+        } else if (add) {
           this.#strings ??= new Map();
           addTo(this.#strings, test.value, target);
         } else removeFromMap(this.#strings, test.value, target);
         return;
       case 'exact-number':
-        if (add) {
+        if (this.#number1Targets !== null && this.#number1 === test.value) {
+          this.#number1Targets = edit(this.#number1Targets, target, add);
+        } else if (add && this.#number1Targets === null && this.#numbers?.has(test.value) !== true) {
+          this.#number1 = test.value;
+          this.#number1Targets = [target];
+        } else if (add) {
           this.#numbers ??= new Map();
           addTo(this.#numbers, test.value, target);
         } else removeFromMap(this.#numbers, test.value, target);
@@ -174,12 +192,14 @@ export class FieldMatcher<T> {
   /** Pushes onto `out` the target of every test that `leaf` passes (exists included; absence excluded). */
   collect(leaf: Leaf, out: TargetStack<T>): void {
     if (typeof leaf === 'string') {
+      if (this.#string1 === leaf) pushAll(this.#string1Targets, out);
       if (this.#strings !== null) pushAll(this.#strings.get(leaf), out);
       if (this.#prefix !== null) this.#prefix.collect(leaf, out);
       if (this.#suffix !== null) this.#suffix.collect(leaf, out);
       if (this.#foldPrefix !== null) this.#foldPrefix.collect(leaf, out);
       if (this.#foldSuffix !== null) this.#foldSuffix.collect(leaf, out);
     } else if (typeof leaf === 'number') {
+      if (this.#number1Targets !== null && this.#number1 === leaf) pushAll(this.#number1Targets, out);
       if (this.#numbers !== null) pushAll(this.#numbers.get(leaf === 0 ? 0 : leaf), out);
       if (this.#ranges !== null) this.#ranges.collect(leaf, out);
     } else if (leaf === null) {

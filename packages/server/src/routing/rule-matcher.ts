@@ -12,10 +12,13 @@ import { compilePattern, type PatternOptions } from './pattern-parser.ts';
 import type { CompiledPattern, ValueTest } from './pattern-types.ts';
 import { collectRaw } from './raw-event-scanner.ts';
 
+/** Shared by states without transitions; replaced, never mutated. */
+const EMPTY_TRANSITIONS: Transition[] = [];
+
 class NameState {
   /** Rules whose branch ends here. */
   rules: RuleRecord[] | null = null;
-  readonly transitions: Transition[] = [];
+  transitions: Transition[] = EMPTY_TRANSITIONS;
   /** Dedupe stamp used while matching. */
   mark = 0;
 }
@@ -76,7 +79,7 @@ interface BranchStep {
 
 class RuleRecord {
   stamp = 0;
-  readonly branches: BranchStep[][] = [];
+  branches: BranchStep[][] = [];
   readonly id: string;
   readonly pattern: CompiledPattern;
   constructor(id: string, pattern: CompiledPattern) {
@@ -130,7 +133,7 @@ export class RuleMatcher {
         let transition = state.transitions.find((t) => t.fieldId === fieldId);
         if (transition === undefined) {
           transition = new Transition(fieldId);
-          state.transitions.push(transition);
+          state.transitions = grown(state.transitions, transition);
         }
         const key = conditionKey(condition);
         let entry = transition.get(key);
@@ -143,10 +146,10 @@ export class RuleMatcher {
         steps.push({ from: state, transition, key, steps: condition.steps });
         state = entry.state;
       }
-      state.rules ??= [];
-      state.rules.push(record);
-      record.branches.push(steps);
+      state.rules = state.rules === null ? [record] : grown(state.rules, record);
+      record.branches.push(steps.slice());
     }
+    record.branches = record.branches.slice();
     this.#rules.set(ruleId, record);
   }
 
@@ -171,7 +174,7 @@ export class RuleMatcher {
         step.transition.delete(step.key);
         for (const test of entry.tests) step.transition.remove(test, entry.state);
         if (step.transition.size === 0) {
-          step.from.transitions.splice(step.from.transitions.indexOf(step.transition), 1);
+          step.from.transitions = step.from.transitions.filter((t) => t !== step.transition);
         }
       }
     }
@@ -288,6 +291,18 @@ export class RuleMatcher {
   #unpick(mark: number): void {
     while (this.#undoTop > mark) this.#picks[this.#undo[--this.#undoTop] as number] = -1;
   }
+}
+
+/**
+ * Appends by copying while the list is short, so long-lived small lists have exact capacity (a pushed-to
+ * empty array reserves room for 17 elements); long lists grow in place.
+ */
+export function grown<T>(list: T[], item: T): T[] {
+  if (list.length >= 16) {
+    list.push(item);
+    return list;
+  }
+  return [...list, item];
 }
 
 function isCompiled(pattern: unknown): pattern is CompiledPattern {
