@@ -172,6 +172,27 @@ describe('embedded partition log', () => {
     }
   });
 
+  it('removes index files left without their log by an interrupted deletion', async () => {
+    const { dir, remove } = await tempDir();
+    try {
+      let store = await EmbeddedLogStore.open({ dataDir: dir });
+      await (await store.open('p', 0, testConfig())).append(textBatch('o', 1));
+      await store.close();
+      const pdir = partitionDir(dir, 'p');
+      await fs.writeFile(`${pdir}/00000000000000000099.index`, Buffer.alloc(8));
+      await fs.writeFile(`${pdir}/00000000000000000099.timeindex`, Buffer.alloc(12));
+      store = await EmbeddedLogStore.open({ dataDir: dir });
+      assert.equal((await store.open('p', 0, testConfig())).endOffset, 1);
+      await store.close();
+      assert.deepEqual(
+        (await fs.readdir(pdir)).filter((n) => n.startsWith('00000000000000000099')),
+        [],
+      );
+    } finally {
+      await remove();
+    }
+  });
+
   it('refuses a second process on the same data directory', async () => {
     const { dir, remove } = await tempDir();
     try {

@@ -13,6 +13,7 @@ import { openSealedSegment, recoverActiveSegment } from './recovery.ts';
 import type { Segment } from './segment.ts';
 
 const SEGMENT_LOG = /^(\d{20})\.log$/;
+const SEGMENT_INDEX = /^(\d{20})\.(?:index|timeindex)$/;
 
 /** Checks a partition config; throws `SY_ERR_CONFIG_INVALID` naming the bad field. */
 export function validatePartitionConfig(config: PartitionLogConfig): void {
@@ -59,11 +60,18 @@ export async function openPartition(
   try {
     await fs.promises.mkdir(dir, { recursive: true });
     await completeSwaps(dir);
-    const bases = (await fs.promises.readdir(dir))
+    const names = await fs.promises.readdir(dir);
+    const bases = names
       .map((n) => SEGMENT_LOG.exec(n)?.[1])
       .filter((b): b is string => b !== undefined)
       .map(Number)
       .sort((a, b) => a - b);
+    // Index files whose log was deleted (a crash in the middle of retention) would linger forever.
+    for (const n of names) {
+      const orphan = SEGMENT_INDEX.exec(n);
+      if (orphan !== null && !names.includes(`${orphan[1]}.log`))
+        await fs.promises.rm(join(dir, n), { force: true });
+    }
     const preallocator = new Preallocator(dir, config.segmentBytes, options.preallocate);
     if (bases.length === 0) {
       segments.push(await createActiveSegment(dir, 0, preallocator));
