@@ -140,6 +140,30 @@ describe('JetStreamLogStore across nodes', () => {
   });
 });
 
+describe('JetStreamLogStore options', () => {
+  it('forgets producers idle longer than producerExpirationMs at clean', async () => {
+    const { url } = await getServer();
+    const nc = await connect({ servers: url });
+    const prefix = `e${process.pid}`;
+    try {
+      const store = new JetStreamLogStore(nc, { prefix, producerExpirationMs: 1 });
+      const log = await store.open('idle', 0, CONTRACT_CONFIG);
+      const pid = { producerId: 5, producerEpoch: 0 };
+      await log.append(batch('a', { ...pid, baseSequence: 0 }));
+      await assert.rejects(log.append(batch('gap', { ...pid, baseSequence: 7 })));
+      const appended = Date.now();
+      while (Date.now() <= appended + 1) await new Promise((resolve) => setImmediate(resolve));
+      await log.clean(Date.now());
+      assert.equal((await log.append(batch('fresh', { ...pid, baseSequence: 7 }))).baseOffset, 1);
+      await store.close();
+      const jsm = await nc.jetstreamManager();
+      for await (const name of jsm.streams.names(`${prefix}.log.>`)) await jsm.streams.delete(name);
+    } finally {
+      await nc.close();
+    }
+  });
+});
+
 describe('JetStreamLogStore and a nats-server crash', () => {
   it('keeps every acknowledged append exactly once, in order, across kill -9 and restart', async () => {
     const own = await startNatsServer();

@@ -23,6 +23,8 @@ export interface JetStreamLogOptions {
   replicas?: number;
   /** JetStream request timeout in milliseconds (default 5000). */
   timeoutMs?: number;
+  /** Forget idempotent producers idle this long, checked at `clean` (ms, default 86400000 as Kafka). */
+  producerExpirationMs?: number;
 }
 
 function isStreamNotFound(err: unknown): boolean {
@@ -35,6 +37,7 @@ export class JetStreamLogStore implements LogStore {
   readonly #nc: NatsConnection;
   readonly #prefix: string;
   readonly #replicas: number;
+  readonly #producerExpirationMs: number;
   readonly #js: JetStreamClient;
   #jsm: Promise<JetStreamManager>;
   readonly #logs = new Map<string, Promise<JetStreamPartitionLog>>();
@@ -44,6 +47,7 @@ export class JetStreamLogStore implements LogStore {
     this.#nc = nc;
     this.#prefix = options.prefix ?? 'sy';
     this.#replicas = options.replicas ?? 1;
+    this.#producerExpirationMs = options.producerExpirationMs ?? 86_400_000;
     this.#js = nc.jetstream({ timeout: options.timeoutMs ?? 5000 });
     this.#jsm = nc.jetstreamManager({ timeout: options.timeoutMs ?? 5000 });
     this.#jsm.catch(() => {});
@@ -132,6 +136,7 @@ export class JetStreamLogStore implements LogStore {
         subject,
         direct: info.config.allow_direct === true,
         notifySubject: info.config.republish?.dest ?? subject,
+        producerExpirationMs: this.#producerExpirationMs,
       },
       config,
     );

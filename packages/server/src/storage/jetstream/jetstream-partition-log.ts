@@ -37,6 +37,8 @@ export interface PartitionAddress {
   direct: boolean;
   /** Subject carrying the headers of every stored message (RePublish), or `subject` itself. */
   notifySubject: string;
+  /** Forget idempotent producers idle this long (ms), at `clean`. */
+  producerExpirationMs: number;
 }
 
 interface Pending {
@@ -161,6 +163,7 @@ export class JetStreamPartitionLog implements PartitionLog {
   async clean(now: number): Promise<number> {
     return this.#exclusive(async () => {
       await this.#catchUp();
+      this.#producers.expire(Date.now(), this.#addr.producerExpirationMs);
       let freed = await cleanPartition(this.#addr, this.#index, this.#config, now);
       if (this.#config.cleanupPolicy !== 'delete')
         freed += await compactPartition(this.#addr, this.#index, this.#config, now);
