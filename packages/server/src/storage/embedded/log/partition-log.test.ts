@@ -172,6 +172,23 @@ describe('embedded partition log', () => {
     }
   });
 
+  it('takes a batch larger than a segment in a segment of its own', async () => {
+    const { dir, remove } = await tempDir();
+    const store = await EmbeddedLogStore.open({ dataDir: dir });
+    try {
+      const log = await store.open('p', 0, testConfig({ segmentBytes: 1024 }));
+      await log.append(textBatch('small', 2));
+      const big = await log.append(textBatch('x'.repeat(500), 20));
+      await log.append(textBatch('after', 1));
+      assert.deepEqual([big.baseOffset, big.lastOffset, log.endOffset], [2, 21, 23]);
+      assert.equal((await segmentFiles(partitionDir(dir, 'p'))).length, 3);
+      assert.equal((await readAll(log, 0)).length, 23);
+    } finally {
+      await store.close();
+      await remove();
+    }
+  });
+
   it('removes index files left without their log by an interrupted deletion', async () => {
     const { dir, remove } = await tempDir();
     try {
