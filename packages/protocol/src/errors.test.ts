@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { ERRORS, formatMessage, isSwitchyardError, SwitchyardError, syError } from './errors.ts';
 import { renderErrorsDoc } from './errors-doc.ts';
-import { ERRORS, SwitchyardError, formatMessage, isSwitchyardError, syError } from './errors.ts';
 
 describe('error catalogue', () => {
   it('docs/errors.md equals the catalogue (run `npm run docs` after changing errors.ts)', () => {

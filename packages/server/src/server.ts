@@ -4,7 +4,7 @@ import { syError } from '@switchyard/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import pino from 'pino';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { ServerConfig } from './config.ts';
 import { buildApp } from './http/app.ts';
 import { groupRoutes } from './http/routes/group-routes.ts';

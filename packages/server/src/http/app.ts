@@ -1,6 +1,6 @@
 import { syError } from '@switchyard/protocol';
-import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { Registry } from 'prom-client';
 import { Histogram } from 'prom-client';
 import type { ProducerIds } from '../streams/producer-ids.ts';
