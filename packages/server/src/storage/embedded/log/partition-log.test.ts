@@ -172,6 +172,23 @@ describe('embedded partition log', () => {
     }
   });
 
+  it('keeps appending when an observer hook throws', async () => {
+    const { dir, remove } = await tempDir();
+    const boom = () => {
+      throw new Error('metrics exploded');
+    };
+    const store = await EmbeddedLogStore.open({ dataDir: dir, observer: { onAppend: boom, onFsync: boom } });
+    try {
+      const log = await store.open('p', 0, testConfig());
+      assert.equal((await log.append(textBatch('a', 2))).baseOffset, 0);
+      assert.equal((await log.append(textBatch('b', 2))).baseOffset, 2);
+      assert.equal((await readAll(log, 0)).length, 4);
+    } finally {
+      await store.close();
+      await remove();
+    }
+  });
+
   it('takes a batch larger than a segment in a segment of its own', async () => {
     const { dir, remove } = await tempDir();
     const store = await EmbeddedLogStore.open({ dataDir: dir });

@@ -26,6 +26,15 @@ import { trustedHeaders } from './trusted-headers.ts';
 
 const EMPTY = Buffer.alloc(0);
 
+/** Runs a metrics hook; its failure must not fail an append that is already durable. */
+function observe(hook: () => void): void {
+  try {
+    hook();
+  } catch {
+    // The observer's problem, not the log's.
+  }
+}
+
 /** What `openPartition` hands the log: its recovered segments and state. */
 export interface PartitionParts {
   stream: string;
@@ -175,8 +184,9 @@ export class EmbeddedPartitionLog implements PartitionLog {
       this.#p.producers.release(this.#open.producerMark);
       const observer = this.#p.options.observer;
       for (const a of group.appends) {
-        observer.onAppend?.(a.records, a.bytes?.length ?? 0);
         a.resolve(a.result);
+        if (observer.onAppend !== undefined)
+          observe(() => observer.onAppend?.(a.records, a.bytes?.length ?? 0));
       }
       for (const listener of this.#listeners) {
         try {
@@ -197,14 +207,15 @@ export class EmbeddedPartitionLog implements PartitionLog {
     const start = seg.size;
     await writeAll(seg.fd, group.buffers, start, group.bytes);
     const { fsync, observer, indexIntervalBytes } = this.#p.options;
+    let syncMs = 0;
     if (fsync === 'always') {
       const t = performance.now();
       await datasync(seg.fd);
-      observer.onFsync?.(performance.now() - t, group.bytes);
+      syncMs = performance.now() - t;
     } else {
       this.#dirty = true;
-      observer.onFsync?.(0, group.bytes);
     }
+    // From here the group is durable: nothing below may throw, or the log and its offsets would disagree.
     let position = start;
     for (const a of group.appends) {
       if (a.bytes === null) continue;
@@ -214,6 +225,7 @@ export class EmbeddedPartitionLog implements PartitionLog {
     seg.persistIndexes();
     this.#size += group.bytes;
     this.#endOffset = seg.nextOffset;
+    if (observer.onFsync !== undefined) observe(() => observer.onFsync?.(syncMs, group.bytes));
   }
 
   /** Undoes a failed group and everything queued behind it; the log is left exactly as before. */

@@ -101,8 +101,19 @@ export class Segment {
     this.size = position;
   }
 
-  /** Writes index entries not yet in their files (page cache only: indexes are rebuilt on recovery). */
+  /**
+   * Writes index entries not yet in their files (page cache only: indexes are rebuilt on recovery).
+   * Never throws: entries that cannot be written now (a full disk) stay pending for the next call.
+   */
   persistIndexes(): void {
+    try {
+      this.#persistIndexes();
+    } catch {
+      // Recovery rebuilds whatever the files lack; the data itself is already durable.
+    }
+  }
+
+  #persistIndexes(): void {
     const index = this.#index!;
     const time = this.#timeIndex!;
     // Time entries first: recovery keeps a time entry only up to the last offset entry it trusts.
@@ -133,7 +144,8 @@ export class Segment {
     const time = this.#timeIndex!;
     if (this.maxTimestamp > time.lastTimestamp)
       time.append(this.maxTimestamp, this.nextOffset - this.baseOffset);
-    this.persistIndexes();
+    // Here a failure must surface: a sealed segment's indexes are trusted without a walk.
+    this.#persistIndexes();
     fs.ftruncateSync(this.fd, this.size);
     await Promise.all([datasync(this.fd), datasync(this.#indexFd), datasync(this.#timeFd)]);
     fs.closeSync(this.#indexFd);
@@ -146,7 +158,7 @@ export class Segment {
   /** Flushes index files of the active segment (clean shutdown) and syncs the log. */
   async flush(): Promise<void> {
     if (!this.active) return;
-    this.persistIndexes();
+    this.#persistIndexes();
     await Promise.all([datasync(this.fd), datasync(this.#indexFd), datasync(this.#timeFd)]);
   }
 
