@@ -277,13 +277,9 @@ export class EmbeddedPartitionLog implements PartitionLog {
     }
     if (offset < end) {
       const { verifyChecksumsOnRead, indexIntervalBytes } = this.#p.options;
-      const r = await readSegments(
-        this.#segments,
-        offset,
-        maxBytes,
-        verifyChecksumsOnRead,
-        indexIntervalBytes,
-      );
+      // A nonsensical limit still returns one whole batch, as the port promises.
+      const limit = Number.isFinite(maxBytes) && maxBytes > 0 ? Math.min(maxBytes, 1 << 30) : 1;
+      const r = await readSegments(this.#segments, offset, limit, verifyChecksumsOnRead, indexIntervalBytes);
       // Null: compaction removed every record from `offset` to the end, so continue at the end.
       const found = r ?? { data: EMPTY, nextOffset: end };
       return { ...found, highWatermark: this.#endOffset, logStartOffset: this.startOffset };
