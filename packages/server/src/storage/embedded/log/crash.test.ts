@@ -9,7 +9,7 @@ import { readAll } from '../../contract/log-contract.ts';
 import { EmbeddedLogStore } from './index.ts';
 import { prng, tempDir, testConfig } from './test-support.ts';
 
-const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('./crash-child.fixture.ts', import.meta.url));
 
 interface Ack {
   value: string;

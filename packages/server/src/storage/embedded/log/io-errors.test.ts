@@ -9,7 +9,7 @@ import { readAll, textBatch } from '../../contract/log-contract.ts';
 import { EmbeddedLogStore } from './index.ts';
 import { tempDir, testConfig } from './test-support.ts';
 
-const CHILD = fileURLToPath(new URL('./io-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('./io-child.fixture.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
 const isRoot = process.getuid?.() === 0;
 

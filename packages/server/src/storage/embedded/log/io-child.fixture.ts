@@ -9,7 +9,7 @@ import { EmbeddedLogStore } from './index.ts';
 import { testConfig } from './test-support.ts';
 
 const [mode, dataDir] = process.argv.slice(2);
-if (dataDir === undefined) throw new Error('usage: io-child.ts fill|open <dataDir>');
+if (dataDir === undefined) throw new Error('usage: io-child.fixture.ts fill|open <dataDir>');
 const codeOf = (err: unknown) => (isSwitchyardError(err) ? err.code : String(err));
 try {
   const store = await EmbeddedLogStore.open({ dataDir, preallocate: 'off' });

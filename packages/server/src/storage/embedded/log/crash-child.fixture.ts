@@ -1,7 +1,7 @@
 /**
  * Child process of the kill -9 test: appends batches with fsync always and prints one line per
  * acknowledged append (`ack <iteration> <batch> <baseOffset> <lastOffset>`) until it is killed.
- * Usage: tsx crash-child.ts <dataDir> <iteration>
+ * Usage: tsx crash-child.fixture.ts <dataDir> <iteration>
  */
 import { encodeRecordBatch } from '@switchyard/protocol';
 import { EmbeddedLogStore } from './index.ts';
@@ -9,7 +9,7 @@ import { testConfig } from './test-support.ts';
 
 const [dataDir, iteration] = process.argv.slice(2);
 if (dataDir === undefined || iteration === undefined)
-  throw new Error('usage: crash-child.ts <dataDir> <iteration>');
+  throw new Error('usage: crash-child.fixture.ts <dataDir> <iteration>');
 const store = await EmbeddedLogStore.open({ dataDir, fsync: 'always' });
 const log = await store.open('crash', 0, testConfig({ segmentBytes: 64 * 1024 }));
 process.stdout.write(`ready ${log.endOffset}\n`);
