@@ -84,6 +84,31 @@ describe('RuleMatcher', () => {
     assert.deepEqual(m.match({ source: 's6', 'detail-type': 't1106' }), []);
   });
 
+  it('compacts without changing results, and keeps working for adds and removes afterwards', () => {
+    const m = new RuleMatcher();
+    for (let i = 0; i < 300; i++) {
+      m.add(`r${i}`, {
+        source: [`s${(i * 7) % 13}`],
+        detail: { n: [{ numeric: ['>', i % 50] }], k: [`k${i % 3}`, 'k9'] },
+      });
+    }
+    const events = Array.from({ length: 60 }, (_, i) => ({
+      source: `s${i % 13}`,
+      detail: { n: i, k: `k${i % 4}` },
+    }));
+    const before = events.map((e) => sorted(m.match(e)));
+    m.compact();
+    assert.deepEqual(
+      events.map((e) => sorted(m.match(e))),
+      before,
+    );
+    assert.equal(m.size, 300);
+    m.remove('r7');
+    m.add('new', { source: ['s0'] });
+    const after = sorted(m.match({ source: 's0', detail: { n: 100, k: 'k9' } }));
+    assert.ok(after.includes('new') && !after.includes('r7'));
+  });
+
   it('treats a non-object event as an event with no fields', () => {
     const m = new RuleMatcher();
     m.add('absent', { a: [{ exists: false }] });

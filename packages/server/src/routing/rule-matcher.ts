@@ -92,9 +92,9 @@ const EMPTY: readonly string[] = Object.freeze([]);
 
 /** A set of rules compiled together; `match` returns the ids of the rules an event matches. */
 export class RuleMatcher {
-  readonly #root = new NameState();
-  readonly #paths = new PathRegistry();
-  readonly #rules = new Map<string, RuleRecord>();
+  #root = new NameState();
+  #paths = new PathRegistry();
+  #rules = new Map<string, RuleRecord>();
   readonly #fields = new EventFields();
   readonly #options: PatternOptions;
   readonly #stack = new TargetStack<NameState>();
@@ -179,6 +179,22 @@ export class RuleMatcher {
       }
     }
     return true;
+  }
+
+  /**
+   * Rebuilds the automaton with the rules in chain order, so that states walked together were allocated
+   * together: after rules arrived in random order this makes matching large rule sets markedly faster (cache
+   * locality; see docs/benchmarks.md). Costs about as much as adding every rule again; results do not change.
+   */
+  compact(): void {
+    const chainKey = (record: RuleRecord) => record.branches[0]?.map((step) => step.key).join('\u0001') ?? '';
+    const records = [...this.#rules.values()]
+      .map((record) => ({ record, key: chainKey(record) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    this.#root = new NameState();
+    this.#paths = new PathRegistry();
+    this.#rules = new Map();
+    for (const { record } of records) this.add(record.id, record.pattern);
   }
 
   /** The compiled pattern of a rule. */
