@@ -120,9 +120,12 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
+        const proc = child;
+        const hard = setTimeout(() => proc.kill('SIGKILL'), 10_000);
         await exited;
+        clearTimeout(hard);
       }
-      if (ownDir) rmSync(storeDir, { recursive: true, force: true });
+      if (ownDir) rmSync(storeDir, { recursive: true, force: true, maxRetries: 3 });
     },
     async kill9() {
       if (child.exitCode === null && child.signalCode === null) {

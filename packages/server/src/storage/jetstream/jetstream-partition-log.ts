@@ -5,13 +5,7 @@
  * Every publish expects the stream's last sequence, so a node whose view is stale (another node
  * appended) is refused, catches up, re-checks producer state and tries again.
  */
-import {
-  type BatchHeader,
-  readBatchHeader,
-  setBaseOffset,
-  syError,
-  verifyBatches,
-} from '@switchyard/protocol';
+import { type BatchHeader, readBatchHeader, syError, verifyBatches } from '@switchyard/protocol';
 import type { JetStreamClient, JetStreamManager, NatsConnection, Subscription } from 'nats';
 import { ProducerStateTable } from '../embedded/log/producer-state.ts';
 import type { AppendResult, PartitionLog, PartitionLogConfig, ReadResult } from '../log-store.ts';
