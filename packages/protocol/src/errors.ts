@@ -50,6 +50,10 @@ export const ERRORS = {
     409,
     'Producer {producerId} sent sequence {sequence} for partition {partition}, expected {expected}: a batch was lost; restart the producer',
   ),
+  SY_ERR_PRODUCER_UNKNOWN: e(
+    409,
+    'Producer {producerId} is not known to partition {partition} (new, or idle longer than the producer expiry) and sent sequence {sequence}; a producer starts at 0: get a new producer id and resend',
+  ),
   SY_ERR_PRODUCER_FENCED: e(409, 'Producer {producerId} epoch {epoch} is fenced by a newer epoch {current}'),
   SY_ERR_COMPACTED_KEY_REQUIRED: e(400, 'Stream {stream} is compacted: every event needs a key'),
   SY_ERR_GROUP_NOT_FOUND: e(404, 'Consumer group {group} does not exist'),

@@ -217,16 +217,18 @@ export function registerIdempotence(makeStore: Factory): void {
     });
   });
 
-  it('rejects a sequence gap and a fenced epoch, writing nothing', async () => {
+  it('rejects an unknown producer not starting at 0, a sequence gap and a fenced epoch, writing nothing', async () => {
     await withLog(makeStore, CONTRACT_CONFIG, async (log) => {
-      await log.append(textBatch('g', 2, pid(3, 10)));
-      await rejectsWith(log.append(textBatch('g', 1, pid(3, 13))), 'SY_ERR_PRODUCER_SEQUENCE_GAP');
-      await rejectsWith(log.append(textBatch('g', 1, pid(2, 12))), 'SY_ERR_PRODUCER_FENCED');
+      const stranger = { ...pid(0, 4), producerId: 4243 };
+      await rejectsWith(log.append(textBatch('g', 1, stranger)), 'SY_ERR_PRODUCER_UNKNOWN');
+      await log.append(textBatch('g', 2, pid(3, 0)));
+      await rejectsWith(log.append(textBatch('g', 1, pid(3, 3))), 'SY_ERR_PRODUCER_SEQUENCE_GAP');
+      await rejectsWith(log.append(textBatch('g', 1, pid(2, 2))), 'SY_ERR_PRODUCER_FENCED');
       await rejectsWith(log.append(textBatch('g', 1, pid(4, 5))), 'SY_ERR_PRODUCER_SEQUENCE_GAP');
       assert.equal(log.endOffset, 2);
-      assert.equal((await log.append(textBatch('g', 1, pid(3, 12)))).baseOffset, 2);
+      assert.equal((await log.append(textBatch('g', 1, pid(3, 2)))).baseOffset, 2);
       assert.equal((await log.append(textBatch('g', 1, pid(4, 0)))).baseOffset, 3, 'a new epoch starts at 0');
-      await rejectsWith(log.append(textBatch('g', 1, pid(3, 13))), 'SY_ERR_PRODUCER_FENCED');
+      await rejectsWith(log.append(textBatch('g', 1, pid(3, 3))), 'SY_ERR_PRODUCER_FENCED');
       assert.equal(log.endOffset, 4);
     });
   });

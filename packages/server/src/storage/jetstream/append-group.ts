@@ -5,8 +5,8 @@
  * fails its checks is left out without touching the others.
  */
 import { type BatchHeader, readBatchHeader, setBaseOffset } from '@switchyard/protocol';
-import type { BatchMeta, ProducerStateTable } from '../embedded/log/producer-state.ts';
 import type { AppendResult } from '../log-store.ts';
+import type { BatchMeta, ProducerStateTable } from '../producer-state.ts';
 import type { ProducerBatch } from './log-message-meta.ts';
 
 /** One append call as queued: its bytes and verified batch headers. */

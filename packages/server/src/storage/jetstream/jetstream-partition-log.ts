@@ -7,8 +7,8 @@
  */
 import { type BatchHeader, readBatchHeader, syError, verifyBatches } from '@switchyard/protocol';
 import type { JetStreamClient, JetStreamManager, NatsConnection, Subscription } from 'nats';
-import { ProducerStateTable } from '../embedded/log/producer-state.ts';
 import type { AppendResult, PartitionLog, PartitionLogConfig, ReadResult } from '../log-store.ts';
+import { ProducerStateTable } from '../producer-state.ts';
 import { prepareGroup } from './append-group.ts';
 import { fromNatsError, isWrongLastSequence } from './jetstream-errors.ts';
 import { encodeMeta, HDR_OFFSETS } from './log-message-meta.ts';

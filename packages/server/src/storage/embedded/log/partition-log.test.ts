@@ -46,10 +46,13 @@ describe('embedded partition log', () => {
         isSwitchyardError(err, 'SY_ERR_PRODUCER_SEQUENCE_GAP'),
       );
       await log.clean(Date.now() + 2000);
+      await assert.rejects(log.append(textBatch('e', 1, idem(7))), (err) =>
+        isSwitchyardError(err, 'SY_ERR_PRODUCER_UNKNOWN'),
+      );
       assert.equal(
-        (await log.append(textBatch('e', 1, idem(7)))).duplicate,
+        (await log.append(textBatch('e', 1, idem(0)))).duplicate,
         false,
-        'a forgotten producer starts anew',
+        'a forgotten producer starts anew at 0 (its old batch is not a duplicate any more)',
       );
     } finally {
       await store.close();

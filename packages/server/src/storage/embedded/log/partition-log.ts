@@ -13,13 +13,13 @@ import type {
   PartitionLogConfig,
   ReadResult,
 } from '../../log-store.ts';
+import type { BatchMeta, ProducerStateTable } from '../../producer-state.ts';
 import { AppendGroup } from './append-group.ts';
 import { datasync, storageError, writeAll } from './file-io.ts';
 import type { ResolvedEmbeddedLogOptions } from './options.ts';
 import { PartitionCleaner } from './partition-cleaner.ts';
 import { createActiveSegment, type Preallocator } from './preallocator.ts';
 import { writeProducerSnapshot } from './producer-snapshot.ts';
-import type { BatchMeta, ProducerStateTable } from './producer-state.ts';
 import type { Segment } from './segment.ts';
 import { offsetForTimestampIn, readSegments } from './segment-list.ts';
 import { trustedHeaders } from './trusted-headers.ts';

@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { BATCH_HEADER_SIZE, isSwitchyardError, syError } from '@switchyard/protocol';
 import type { PartitionLogConfig } from '../../log-store.ts';
+import { ProducerStateTable } from '../../producer-state.ts';
 import { completeSwaps } from './compaction.ts';
 import { storageError } from './file-io.ts';
 import { MAX_SEGMENT_BYTES, type ResolvedEmbeddedLogOptions } from './options.ts';
 import { EmbeddedPartitionLog } from './partition-log.ts';
 import { createActiveSegment, Preallocator } from './preallocator.ts';
 import { restoreProducerState } from './producer-snapshot.ts';
-import { ProducerStateTable } from './producer-state.ts';
 import { openSealedSegment, recoverActiveSegment } from './recovery.ts';
 import type { Segment } from './segment.ts';
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { readBatchHeader } from '@switchyard/protocol';
+import type { ProducerStateTable } from '../../producer-state.ts';
 import { BatchCursor } from './batch-cursor.ts';
 import { segmentFileName } from './file-io.ts';
-import type { ProducerStateTable } from './producer-state.ts';
 import type { Segment } from './segment.ts';
 
 const SNAPSHOT = /^(\d{20})\.snapshot$/;

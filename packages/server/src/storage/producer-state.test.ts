@@ -28,7 +28,12 @@ const code = (fn: () => unknown) => {
 
 it('accepts in-order batches, finds duplicates, rejects gaps and fenced epochs', () => {
   const t = new ProducerStateTable();
-  assert.equal(t.check(header(0, 17), 0), null, 'an unknown producer may start anywhere');
+  assert.equal(t.check(header(0, 0), 0), null, 'an unknown producer starts at 0');
+  assert.equal(
+    code(() => t.check(header(0, 17), 0)),
+    'SY_ERR_PRODUCER_UNKNOWN',
+    'not anywhere else',
+  );
   t.record(header(0, 17, 3), 100, 1);
   assert.deepEqual(t.check(header(0, 17, 3), 0), {
     firstSeq: 17,

@@ -1,3 +1,7 @@
+/**
+ * Idempotent-producer state of one partition, shared by the storage adapters: which batches each
+ * producer has stored (the last five), its epoch, and when it was last seen.
+ */
 import { type BatchHeader, syError } from '@switchyard/protocol';
 
 /** Batches remembered per producer for deduplication (Kafka's NumBatchesToRetain). */
@@ -46,11 +50,21 @@ export class ProducerStateTable {
 
   /**
    * Checks one batch against the state: the stored batch it duplicates, or null when it is new and
-   * in order. Throws `SY_ERR_PRODUCER_FENCED` or `SY_ERR_PRODUCER_SEQUENCE_GAP`.
+   * in order. Throws `SY_ERR_PRODUCER_UNKNOWN` (an unknown producer not at sequence 0),
+   * `SY_ERR_PRODUCER_FENCED` or `SY_ERR_PRODUCER_SEQUENCE_GAP`.
    */
   check(h: BatchHeader, partition: number): BatchMeta | null {
     const entry = this.#entries.get(h.producerId);
-    if (entry === undefined) return null;
+    if (entry === undefined) {
+      // As Kafka: a producer this partition does not know must start at sequence 0. Accepting any
+      // sequence would store a pipelined later batch first and then refuse the real first one.
+      if (h.baseSequence === 0) return null;
+      throw syError('SY_ERR_PRODUCER_UNKNOWN', {
+        producerId: h.producerId,
+        sequence: h.baseSequence,
+        partition,
+      });
+    }
     if (h.producerEpoch < entry.epoch) {
       throw syError('SY_ERR_PRODUCER_FENCED', {
         producerId: h.producerId,
