@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isSwitchyardError, type SwitchyardError } from '@switchyard/protocol';
+import { prng as seededRandom } from '../../testing/seeded-random.ts';
 import { parseBinaryCloudEvent, type RequestHeaders } from './binary-cloud-event.ts';
 import { parseCloudEvent } from './cloud-event-body.ts';
 import type { BodyLimits } from './parsed-record.ts';
-import { randomJson, seededRandom } from './random-json.ts';
+import { randomJson } from './random-json.ts';
 
 const LIMITS: BodyLimits = { maxEventBytes: 1024, maxBatchEvents: 10 };
 const CE: RequestHeaders = {

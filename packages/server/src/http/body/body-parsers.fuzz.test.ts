@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isSwitchyardError } from '@switchyard/protocol';
+import { prng as seededRandom } from '../../testing/seeded-random.ts';
 import { parseCloudEventBatch } from './cloud-event-body.ts';
 import { parseJsonProduce } from './json-produce.ts';
 import type { BodyLimits, ParsedRecord } from './parsed-record.ts';
-import { mutate, randomJson, seededRandom } from './random-json.ts';
+import { mutate, randomJson } from './random-json.ts';
 import { parseRfc3339 } from './rfc3339.ts';
 
 // Sizes are checked by the unit tests: a reference built on JSON.parse cannot see the bytes of a span.

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isSwitchyardError } from '@switchyard/protocol';
+import { prng as seededRandom } from '../../testing/seeded-random.ts';
 import { JsonScanner } from './json-scanner.ts';
-import { mutate, randomJson, seededRandom } from './random-json.ts';
+import { mutate, randomJson } from './random-json.ts';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -3,18 +3,6 @@
  * Unicode a hand-written document has) and of byte mutations of them, for the seeded fuzz tests.
  */
 
-/** A small, fast, seeded PRNG (mulberry32); the same seed gives the same sequence everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const WS = [' ', '\n', '\r', '\t', '  '];
 const PIECES = [
   'a',

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isSwitchyardError } from '@switchyard/protocol';
+import { type SeededRandom, seededRandom } from '../../testing/seeded-random.ts';
 import type { GroupCoordinator } from './group-coordinator.ts';
 import type { MemberAssignment } from './group-requests.ts';
 import { harness } from './group-test-harness.ts';
-import { type SeededRandom, seededRandom } from './seeded-random.ts';
 import { parsePartitionKey, partitionKey, STRATEGIES, type StreamPartition } from './stream-partition.ts';
 import type { ManualTimer } from './timer.ts';
 

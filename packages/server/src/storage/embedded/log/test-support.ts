@@ -21,17 +21,7 @@ export async function tempDir(): Promise<{ dir: string; remove: () => Promise<vo
   return { dir, remove: () => fs.rm(dir, { recursive: true, force: true }) };
 }
 
-/** Deterministic PRNG (mulberry32) for seeded fuzz and fault tests. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../../../testing/seeded-random.ts';
 
 /** Directory of partition `partition` of `stream` under a data dir. */
 export function partitionDir(dataDir: string, stream: string, partition = 0): string {

@@ -1,4 +1,4 @@
-import type { SeededRandom } from '../seeded-random.ts';
+import type { SeededRandom } from '../../../testing/seeded-random.ts';
 import { partitionKey, type StreamPartition } from '../stream-partition.ts';
 import type { Assignment, AssignorInput, AssignorMember } from './assignor.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { seededRandom } from '../seeded-random.ts';
+import { seededRandom } from '../../../testing/seeded-random.ts';
 import { assignmentProblems, randomInput } from './assignor-checks.ts';
 import { rangeAssignor } from './range.ts';
 

@@ -31,3 +31,8 @@ export function seededRandom(seed: number): SeededRandom {
     chance: (p) => next() < p,
   };
 }
+
+/** A deterministic float source in [0, 1) (mulberry32): `prng(seed)()` is `seededRandom(seed).next()`. */
+export function prng(seed: number): () => number {
+  return seededRandom(seed).next;
+}
