@@ -1,17 +1,8 @@
-import type { CleanupPolicy, CreateStreamRequest, StreamSettings } from '@switchyard/protocol';
+import type { CleanupPolicy, CreateStreamRequest, StreamInfo, StreamSettings } from '@switchyard/protocol';
 import { syError } from '@switchyard/protocol';
 
-/** A stream as stored in the catalogue. */
-export interface StreamDefinition {
-  name: string;
-  partitions: number;
-  retentionMs: number | null;
-  retentionBytes: number | null;
-  cleanupPolicy: CleanupPolicy;
-  deleteRetentionMs: number;
-  segmentBytes: number;
-  createdAt: string;
-}
+/** A stream as stored in the catalogue: its public description without the partition state. */
+export type StreamDefinition = Omit<StreamInfo, 'partitionInfo'>;
 
 /** Server-wide defaults and bounds for new streams. */
 export interface StreamLimits {
