@@ -313,7 +313,7 @@ export class RuleMatcher {
  * Appends by copying while the list is short, so long-lived small lists have exact capacity (a pushed-to
  * empty array reserves room for 17 elements); long lists grow in place.
  */
-export function grown<T>(list: T[], item: T): T[] {
+function grown<T>(list: T[], item: T): T[] {
   if (list.length >= 16) {
     list.push(item);
     return list;
