@@ -1,9 +1,10 @@
 /**
  * Helpers for the routing tests: decide one pattern against one event through every path we have (the
  * reference interpreter, the compiled matcher on the parsed event, and on its JSON text and bytes) and insist
- * they agree; and a small deterministic PRNG for the seeded property tests.
+ * they agree; and the seeded PRNG for the property tests.
  */
 import assert from 'node:assert/strict';
+import { seededRandom } from '../testing/seeded-random.ts';
 import { compilePattern, type PatternOptions } from './pattern-parser.ts';
 import { referenceMatches } from './reference-interpreter.ts';
 import { RuleMatcher } from './rule-matcher.ts';
@@ -43,14 +44,7 @@ export function rejection(pattern: string | object, options: PatternOptions = {}
   }
 }
 
-/** Deterministic PRNG (mulberry32) so property tests are reproducible from their seed. */
+/** The project's seeded PRNG as a bare function, so property tests are reproducible from their seed. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed).next;
 }
