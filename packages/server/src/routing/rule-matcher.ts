@@ -209,12 +209,6 @@ export class RuleMatcher {
     return this.#run();
   }
 
-  extractOnly(event: unknown): number {
-    this.#fields.reset(this.#paths.capacity);
-    collectParsed(this.#paths.root, event, this.#fields);
-    return this.#fields.leafCount;
-  }
-
   /** Ids of the rules matching an event given as JSON text or UTF-8 bytes; only named fields are decoded. */
   matchJson(json: string | Uint8Array): readonly string[] {
     this.#fields.reset(this.#paths.capacity);
