@@ -2,7 +2,8 @@
  * Pattern-matching benchmark: throughput of the compiled RuleMatcher on realistic nested events (1–2 KB) against
  * 100 … 100,000 realistic rules (exact, prefix, numeric, anything-but, exists, wildcard), on parsed events and
  * from raw JSON bytes (parse included), beside JSON.parse alone on the same bytes; plus compile time, add/remove
- * time and heap per rule. Usage: `npx tsx bench/patterns.ts [--quick]`. Writes bench/results/patterns.json.
+ * time and heap per rule. Usage: `npx tsx bench/patterns.ts [--quick] [--rules=N]` (one rule count only).
+ * Writes bench/results/patterns.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
