@@ -56,6 +56,9 @@ describe('documentation examples', () => {
             assert.match(stdout, /"customer":"alice"/);
             assert.match(stdout, /"ranges":\[/);
           }
+          if (file === 'docs/patterns.md') {
+            assert.deepEqual(stdout.trim().split('\n'), ['match', 'no match', 'exit code 2', 'match', 'no match']);
+          }
         }
         programs.forEach((program, i) => {
           // Written beside the tests so that `@switchyard/*` imports resolve as in a user's project.
