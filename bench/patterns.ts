@@ -10,6 +10,7 @@ import os from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { RuleMatcher } from '../packages/server/src/routing/index.ts';
+import { prng } from '../packages/server/src/testing/seeded-random.ts';
 
 const quick = process.argv.includes('--quick');
 const ruleCounts = [100, 1_000, 10_000, 100_000];
@@ -19,17 +20,6 @@ const rounds = quick ? 1 : 3;
 setFlagsFromString('--expose_gc');
 const gc = runInNewContext('gc') as () => void;
 
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = prng(20261121);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
 const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));

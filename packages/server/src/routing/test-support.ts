@@ -4,7 +4,6 @@
  * they agree; and the seeded PRNG for the property tests.
  */
 import assert from 'node:assert/strict';
-import { seededRandom } from '../testing/seeded-random.ts';
 import { compilePattern, type PatternOptions } from './pattern-parser.ts';
 import { referenceMatches } from './reference-interpreter.ts';
 import { RuleMatcher } from './rule-matcher.ts';
@@ -44,7 +43,4 @@ export function rejection(pattern: string | object, options: PatternOptions = {}
   }
 }
 
-/** The project's seeded PRNG as a bare function, so property tests are reproducible from their seed. */
-export function prng(seed: number): () => number {
-  return seededRandom(seed).next;
-}
+export { prng } from '../testing/seeded-random.ts';
