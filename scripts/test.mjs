@@ -41,6 +41,7 @@ ensureTestDependencies();
 if (files.length === 0) {
   run('npx', ['biome', 'ci', '.']);
   run('npx', ['tsc', '-b']);
+  run('npx', ['tsc', '-p', 'bench']);
 }
 const packages = readdirSync('packages').map((p) => join('packages', p));
 const unit = packages.flatMap((p) => find(join(p, 'src')));
