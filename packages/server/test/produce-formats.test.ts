@@ -102,6 +102,37 @@ describe('produce formats', () => {
     assert.deepEqual((await s.json('GET', '/v1/streams/bin')).body.partitionInfo, before);
   });
 
+  it('compacted streams refuse keyless records on every path, writing nothing', async () => {
+    await s.json('POST', '/v1/streams', { name: 'table', cleanupPolicy: 'compact' });
+    const keyed = encodeRecordBatch([{ key: Buffer.from('k'), value: Buffer.from('v') }]);
+    const keyless = encodeRecordBatch([
+      { key: Buffer.from('k2'), value: Buffer.from('v') },
+      { value: Buffer.from('no key') },
+    ]);
+    const bin = await post(
+      s,
+      'table',
+      encodeProduceFrames([{ partition: 0, batches: Buffer.concat([keyed, keyless]) }]),
+      {
+        'content-type': MEDIA.recordBatches,
+      },
+    );
+    assert.equal(bin.status, 400);
+    assert.equal(
+      ((await bin.json()) as { error: { code: string } }).error.code,
+      'SY_ERR_COMPACTED_KEY_REQUIRED',
+    );
+    const json = await s.json('POST', '/v1/streams/table/records', {
+      records: [{ key: 'a', value: 1 }, { value: 2 }],
+    });
+    assert.equal(json.body.error.code, 'SY_ERR_COMPACTED_KEY_REQUIRED');
+    assert.equal((await s.json('GET', '/v1/streams/table')).body.partitionInfo[0].endOffset, 0);
+    const ok = await post(s, 'table', encodeProduceFrames([{ partition: 0, batches: keyed }]), {
+      'content-type': MEDIA.recordBatches,
+    });
+    assert.equal(ok.status, 200);
+  });
+
   it('idempotent producer: a retried batch is answered with its first offsets, a gap is refused', async () => {
     const { body: id } = await s.json('POST', '/v1/producers');
     assert.ok(id.producerId > 0);

@@ -8,7 +8,7 @@ import type {
   StreamInfo,
   StreamSettings,
 } from '@switchyard/protocol';
-import { encodeRecordBatch, syError, verifyBatches } from '@switchyard/protocol';
+import { encodeRecordBatch, forEachRecord, syError, verifyBatches } from '@switchyard/protocol';
 import type { KvStore } from '../storage/kv-store.ts';
 import type { LogStore, PartitionLog, PartitionLogConfig, ReadResult } from '../storage/log-store.ts';
 import { waitForAppend } from './long-poll.ts';
@@ -47,6 +47,13 @@ function logConfig(def: StreamDefinition): PartitionLogConfig {
     cleanupPolicy: def.cleanupPolicy,
     deleteRetentionMs: def.deleteRetentionMs,
   };
+}
+
+/** Compaction keeps the latest record per key, so a compacted stream refuses keyless records (as Kafka). */
+function requireKeys(stream: string, batches: Buffer, position: number): void {
+  forEachRecord(batches, position, (r) => {
+    if (r.key === null) throw syError('SY_ERR_COMPACTED_KEY_REQUIRED', { stream, offset: r.offset });
+  });
 }
 
 /** Streams: the catalogue of partitioned logs, produce, fetch and offsets. */
@@ -199,9 +206,11 @@ export class Streams {
   async produceFrames(name: string, frames: readonly ProduceFrame[]): Promise<ProduceResponse> {
     const s = this.#get(name);
     if (frames.length === 0) throw syError('SY_ERR_BATCH_EMPTY');
+    const compacted = s.def.cleanupPolicy !== 'delete';
     for (const f of frames) {
       this.#log(s, f.partition);
-      verifyBatches(f.batches);
+      const headers = verifyBatches(f.batches);
+      if (compacted) for (const h of headers) requireKeys(s.def.name, f.batches, h.position);
     }
     const ranges = await Promise.all(frames.map((f) => this.#append(s, f.partition, f.batches)));
     return { ranges };
