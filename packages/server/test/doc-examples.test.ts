@@ -57,7 +57,13 @@ describe('documentation examples', () => {
             assert.match(stdout, /"ranges":\[/);
           }
           if (file === 'docs/patterns.md') {
-            assert.deepEqual(stdout.trim().split('\n'), ['match', 'no match', 'exit code 2', 'match', 'no match']);
+            assert.deepEqual(stdout.trim().split('\n'), [
+              'match',
+              'no match',
+              'exit code 2',
+              'match',
+              'no match',
+            ]);
           }
         }
         programs.forEach((program, i) => {

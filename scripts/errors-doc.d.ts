@@ -1,2 +1,0 @@
-/** The whole text of docs/errors.md. */
-export declare function renderErrorsDoc(): string;
