@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { connect } from 'nats';
 
@@ -139,4 +140,19 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     },
   };
   return server;
+}
+
+/**
+ * One nats-server for a whole test file: started on first use, stopped after the file's tests.
+ * Call at the top level of a test file; use the returned function wherever a test needs the server.
+ */
+export function sharedNatsServer(): () => Promise<NatsServer> {
+  let server: Promise<NatsServer> | undefined;
+  after(async () => {
+    if (server !== undefined) await (await server).stop();
+  });
+  return () => {
+    server ??= startNatsServer();
+    return server;
+  };
 }

@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { isSwitchyardError } from '@switchyard/protocol';
 import { connect, type NatsConnection } from 'nats';
 import { runKvStoreContract } from '../../src/storage/contract/kv-contract.ts';
 import { JetStreamKvStore } from '../../src/storage/jetstream/jetstream-kv-store.ts';
 import { decodeKvKey, encodeKvKey, prefixFilter } from '../../src/storage/jetstream/kv-key-codec.ts';
-import { type NatsServer, startNatsServer } from '../helpers/nats-server.ts';
+import { sharedNatsServer, startNatsServer } from '../helpers/nats-server.ts';
 
-let server: Promise<NatsServer> | undefined;
-const getServer = (): Promise<NatsServer> => {
-  server ??= startNatsServer();
-  return server;
-};
-after(async () => {
-  if (server !== undefined) await (await server).stop();
-});
+const getServer = sharedNatsServer();
 
 let buckets = 0;
 

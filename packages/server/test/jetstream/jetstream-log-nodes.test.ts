@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { decodeBatches, encodeRecordBatch } from '@switchyard/protocol';
 import { connect, type NatsConnection } from 'nats';
 import { CONTRACT_CONFIG, readAll } from '../../src/storage/contract/log-contract.ts';
 import { JetStreamLogStore } from '../../src/storage/jetstream/jetstream-log-store.ts';
 import { partitionStreamName } from '../../src/storage/jetstream/log-naming.ts';
-import { type NatsServer, startNatsServer } from '../helpers/nats-server.ts';
+import { sharedNatsServer, startNatsServer } from '../helpers/nats-server.ts';
 
-let server: Promise<NatsServer> | undefined;
-const getServer = (): Promise<NatsServer> => {
-  server ??= startNatsServer();
-  return server;
-};
-after(async () => {
-  if (server !== undefined) await (await server).stop();
-});
+const getServer = sharedNatsServer();
 
 const batch = (
   value: string,

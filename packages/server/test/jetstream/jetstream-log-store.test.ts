@@ -1,17 +1,9 @@
-import { after } from 'node:test';
 import { connect, type NatsConnection } from 'nats';
 import { runLogStoreContract } from '../../src/storage/contract/log-contract.ts';
 import { JetStreamLogStore } from '../../src/storage/jetstream/jetstream-log-store.ts';
-import { type NatsServer, startNatsServer } from '../helpers/nats-server.ts';
+import { sharedNatsServer } from '../helpers/nats-server.ts';
 
-let server: Promise<NatsServer> | undefined;
-const getServer = (): Promise<NatsServer> => {
-  server ??= startNatsServer();
-  return server;
-};
-after(async () => {
-  if (server !== undefined) await (await server).stop();
-});
+const getServer = sharedNatsServer();
 
 let prefixes = 0;
 
