@@ -21,6 +21,7 @@ export interface ServerConfig {
   maxPartitions: number;
   defaultRetentionMs: number;
   segmentBytes: number;
+  tailCacheBytes: number;
   cleanIntervalMs: number;
 }
 
@@ -85,6 +86,15 @@ export const SETTINGS: readonly Setting[] = [
   s('maxPartitions', 'int', 1024, 'Most partitions a stream may have', { min: 1 }),
   s('defaultRetentionMs', 'int', 7 * 24 * 3_600_000, 'Retention of a stream created without one', { min: 1 }),
   s('segmentBytes', 'int', 128 * MiB, 'Default segment file size', { min: 4096 }),
+  s(
+    'tailCacheBytes',
+    'int',
+    MiB,
+    "Newest bytes per partition kept in memory for consumers at the log's end; 0 = off",
+    {
+      min: 0,
+    },
+  ),
   s('cleanIntervalMs', 'int', 60_000, 'How often retention and compaction run', { min: 100 }),
 ];
 

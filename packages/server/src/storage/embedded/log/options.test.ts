@@ -16,6 +16,7 @@ it('fills defaults: fsync always, 4 KiB index interval, preallocation on', () =>
       indexIntervalBytes: 4096,
       preallocate: 'recycle',
       producerExpirationMs: 86_400_000,
+      tailCacheBytes: 1 << 20,
       verifyChecksumsOnRead: false,
       observer: null,
     },
@@ -26,6 +27,9 @@ it('rejects bad options and partition configs with CONFIG_INVALID', () => {
   const invalid = (fn: () => unknown) =>
     assert.throws(fn, (err) => isSwitchyardError(err, 'SY_ERR_CONFIG_INVALID'));
   invalid(() => resolveEmbeddedLogOptions({ dataDir: '' }));
+  invalid(() => resolveEmbeddedLogOptions({ dataDir: '/x', tailCacheBytes: -1 }));
+  invalid(() => resolveEmbeddedLogOptions({ dataDir: '/x', tailCacheBytes: 1.5 }));
+  assert.equal(resolveEmbeddedLogOptions({ dataDir: '/x', tailCacheBytes: 0 }).tailCacheBytes, 0);
   invalid(() => resolveEmbeddedLogOptions({ dataDir: '/x', fsync: 'sometimes' as 'never' }));
   invalid(() => resolveEmbeddedLogOptions({ dataDir: '/x', fsyncIntervalMs: 0 }));
   invalid(() => resolveEmbeddedLogOptions({ dataDir: '/x', indexIntervalBytes: 1.5 }));

@@ -41,6 +41,11 @@ export interface EmbeddedLogOptions {
   preallocate?: PreallocateMode;
   /** Forget an idempotent producer after this long without writes. Default 1 day. */
   producerExpirationMs?: number;
+  /**
+   * Bytes of each partition's newest durable batches kept in memory, so a consumer at the end of
+   * the log is answered without a file read. Default 1 MiB; 0 turns the cache off.
+   */
+  tailCacheBytes?: number;
   /** Check every batch's CRC on read, not only its framing. Default false (costs CPU per byte read). */
   verifyChecksumsOnRead?: boolean;
   /** Metrics hooks. */
@@ -61,6 +66,10 @@ function positiveInt(name: string, value: number, max = Number.MAX_SAFE_INTEGER)
     });
   }
   return value;
+}
+
+function nonNegativeInt(name: string, value: number, max: number): number {
+  return value === 0 ? 0 : positiveInt(name, value, max);
 }
 
 /** Fills defaults and validates; throws `SY_ERR_CONFIG_INVALID` with a reason a person can act on. */
@@ -87,6 +96,7 @@ export function resolveEmbeddedLogOptions(options: EmbeddedLogOptions): Resolved
     indexIntervalBytes: positiveInt('indexIntervalBytes', options.indexIntervalBytes ?? 4096, 1 << 24),
     preallocate,
     producerExpirationMs: positiveInt('producerExpirationMs', options.producerExpirationMs ?? 86_400_000),
+    tailCacheBytes: nonNegativeInt('tailCacheBytes', options.tailCacheBytes ?? 1 << 20, 1 << 30),
     verifyChecksumsOnRead: options.verifyChecksumsOnRead ?? false,
     observer: options.observer ?? {},
   };

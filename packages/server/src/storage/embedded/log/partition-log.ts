@@ -22,6 +22,7 @@ import { createActiveSegment, type Preallocator } from './preallocator.ts';
 import { writeProducerSnapshot } from './producer-snapshot.ts';
 import type { Segment } from './segment.ts';
 import { offsetForTimestampIn, readSegments } from './segment-list.ts';
+import { TailCache } from './tail-cache.ts';
 import { trustedHeaders } from './trusted-headers.ts';
 
 const EMPTY = Buffer.alloc(0);
@@ -49,8 +50,9 @@ export interface PartitionParts {
 
 /**
  * One partition of the embedded engine. Appends are verified once, get offsets at once, and join
- * the open group; a single flush loop writes each group with one pwritev and one fdatasync and
- * answers its appends afterwards (group commit). Readers see only durable bytes.
+ * the open group; a single flush loop writes each group with one pwritev (O_DSYNC under `fsync:
+ * always`, so durable when it returns) and answers its appends afterwards (group commit). Readers
+ * see only durable bytes; the newest come from an in-memory tail cache.
  */
 export class EmbeddedPartitionLog implements PartitionLog {
   readonly #p: PartitionParts;
@@ -66,6 +68,9 @@ export class EmbeddedPartitionLog implements PartitionLog {
   #cleaning: Promise<unknown> = Promise.resolve();
   #dirty = false;
   readonly #cleaner: PartitionCleaner;
+  readonly #tail: TailCache;
+  /** Write descriptor of the active segment, opened with O_DSYNC under `fsync: always`. */
+  #writer: { segment: Segment; fd: number } | null = null;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
 
@@ -78,6 +83,7 @@ export class EmbeddedPartitionLog implements PartitionLog {
       parts.preallocator,
       parts.options.indexIntervalBytes,
     );
+    this.#tail = new TailCache(parts.options.tailCacheBytes);
     this.#open = new AppendGroup(parts.producers.mark());
     this.#endOffset = this.#active.nextOffset;
     this.#nextOffset = this.#endOffset;
@@ -205,27 +211,46 @@ export class EmbeddedPartitionLog implements PartitionLog {
     if (!seg.active || (seg.size > 0 && seg.size + group.bytes > this.#config.segmentBytes))
       seg = await this.#roll();
     const start = seg.size;
-    await writeAll(seg.fd, group.buffers, start, group.bytes);
     const { fsync, observer, indexIntervalBytes } = this.#p.options;
+    const t = performance.now();
+    // Under `always` the write is durable when it returns (O_DSYNC): one thread-pool job per
+    // group instead of a write and then an fdatasync (docs/adr/0004-log-engine.md).
+    await writeAll(this.#writeFd(seg), group.buffers, start, group.bytes);
     let syncMs = 0;
-    if (fsync === 'always') {
-      const t = performance.now();
-      await datasync(seg.fd);
-      syncMs = performance.now() - t;
-    } else {
-      this.#dirty = true;
-    }
+    if (fsync === 'always') syncMs = performance.now() - t;
+    else this.#dirty = true;
     // From here the group is durable: nothing below may throw, or the log and its offsets would disagree.
     let position = start;
     for (const a of group.appends) {
       if (a.bytes === null) continue;
       seg.noteWritten(a.headers, position, indexIntervalBytes);
+      this.#tail.add(a.bytes, a.result.baseOffset, a.result.lastOffset + 1);
       position += a.bytes.length;
     }
     seg.persistIndexes();
     this.#size += group.bytes;
     this.#endOffset = seg.nextOffset;
     if (observer.onFsync !== undefined) observe(() => observer.onFsync?.(syncMs, group.bytes));
+  }
+
+  /** The descriptor appends to `seg` go through: the segment's own, or an O_DSYNC one under `always`. */
+  #writeFd(seg: Segment): number {
+    if (this.#p.options.fsync !== 'always') return seg.fd;
+    if (this.#writer?.segment === seg) return this.#writer.fd;
+    this.#closeWriter();
+    const fd = fs.openSync(seg.path('.log'), fs.constants.O_WRONLY | fs.constants.O_DSYNC);
+    this.#writer = { segment: seg, fd };
+    return fd;
+  }
+
+  #closeWriter(): void {
+    if (this.#writer === null) return;
+    try {
+      fs.closeSync(this.#writer.fd);
+    } catch {
+      // Nothing was pending on it: every write through it completed durably.
+    }
+    this.#writer = null;
   }
 
   /** Undoes a failed group and everything queued behind it; the log is left exactly as before. */
@@ -238,6 +263,7 @@ export class EmbeddedPartitionLog implements PartitionLog {
       ? cause
       : storageError(cause, `append to ${this.#p.stream}/${this.#p.partition}`);
     const seg = this.#active;
+    this.#tail.clear();
     try {
       // Cut whatever part of the group reached the file, so it can never be recovered as data.
       fs.ftruncateSync(seg.fd, seg.size);
@@ -250,6 +276,7 @@ export class EmbeddedPartitionLog implements PartitionLog {
 
   async #roll(): Promise<Segment> {
     const old = this.#active;
+    this.#closeWriter();
     await old.seal();
     await writeProducerSnapshot(this.#p.dir, this.#p.producers, old.nextOffset);
     const seg = await createActiveSegment(this.#p.dir, old.nextOffset, this.#p.preallocator);
@@ -279,6 +306,9 @@ export class EmbeddedPartitionLog implements PartitionLog {
       const { verifyChecksumsOnRead, indexIntervalBytes } = this.#p.options;
       // A nonsensical limit still returns one whole batch, as the port promises.
       const limit = Number.isFinite(maxBytes) && maxBytes > 0 ? Math.min(maxBytes, 1 << 30) : 1;
+      // The newest batches come from memory: they are durable, and verified when appended.
+      const cached = offset >= this.#tail.startOffset ? this.#tail.read(offset, limit) : null;
+      if (cached !== null) return { ...cached, highWatermark: end, logStartOffset: start };
       const r = await readSegments(this.#segments, offset, limit, verifyChecksumsOnRead, indexIntervalBytes);
       // Null: compaction removed every record from `offset` to the end, so continue at the end.
       const found = r ?? { data: EMPTY, nextOffset: end };
@@ -306,6 +336,8 @@ export class EmbeddedPartitionLog implements PartitionLog {
 
   async #clean(now: number): Promise<number> {
     const { retained, compacted } = await this.#cleaner.clean(this.#config, now);
+    // Compaction may have removed records the cache still holds; reads must match the files.
+    if (compacted > 0) this.#tail.clear();
     this.#size -= retained + compacted;
     this.#p.producers.expire(now, this.#p.options.producerExpirationMs);
     this.#p.options.observer.onClean?.(retained, compacted);
@@ -325,6 +357,7 @@ export class EmbeddedPartitionLog implements PartitionLog {
     await this.#flushed;
     await this.#cleaning;
     await this.#p.preallocator.stop();
+    this.#closeWriter();
     try {
       await this.#active.flush();
       await writeProducerSnapshot(this.#p.dir, this.#p.producers, this.#endOffset);
