@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
-import { crc32c } from './crc32c.ts';
+import { crc32c, crc32cJs, useCrc32c, usingJsCrc32c } from './crc32c.ts';
 
 const require = createRequire(import.meta.url);
 const kafkajsCrc32c = require('kafkajs/src/protocol/recordBatch/crc32C/index.js') as (b: Buffer) => number;
@@ -30,5 +30,28 @@ describe('crc32c', () => {
       }
       assert.equal(crc32c(buf), kafkajsCrc32c(buf) >>> 0, `length ${len}`);
     }
+  });
+
+  it('uses an installed implementation only after it agrees with the JS one', () => {
+    const wrong = (buf: Uint8Array, s: number, e: number, seed: number) =>
+      (crc32cJs(buf, s, e, seed) ^ 1) >>> 0;
+    assert.throws(() => useCrc32c(wrong), /disagrees/);
+    assert.ok(usingJsCrc32c(), 'a rejected implementation is not installed');
+    // Agrees except when continuing from a seed: still rejected.
+    assert.throws(() => useCrc32c((buf, s, e) => crc32cJs(buf, s, e, 0)), /disagrees/);
+    let calls = 0;
+    useCrc32c((buf, s, e, seed) => {
+      calls++;
+      return crc32cJs(buf, s, e, seed);
+    });
+    try {
+      const before = calls;
+      assert.equal(crc32c(Buffer.from('123456789')), 0xe3069283);
+      assert.equal(calls, before + 1);
+      assert.ok(!usingJsCrc32c());
+    } finally {
+      useCrc32c(null);
+    }
+    assert.ok(usingJsCrc32c());
   });
 });

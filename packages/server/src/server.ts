@@ -8,6 +8,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { ServerConfig } from './config.ts';
 import { buildApp } from './http/app.ts';
 import { groupRoutes } from './http/routes/group-routes.ts';
+import { installNativeCrc32c } from './native-crc32c.ts';
 import { registerGroupMetrics, storageObserver } from './observability/server-metrics.ts';
 import { EmbeddedKvStore } from './storage/embedded/kv/embedded-kv-store.ts';
 import { EmbeddedLogStore } from './storage/embedded/log/index.ts';
@@ -43,6 +44,8 @@ function prepareDataDir(dir: string): string {
 export async function startServer(config: ServerConfig, logger?: Logger): Promise<RunningServer> {
   const log = logger ?? pino({ level: config.logLevel });
   const dataDir = prepareDataDir(config.dataDir);
+  if (installNativeCrc32c() === 'js')
+    log.warn('native CRC32C unavailable on this platform; using the JS one (slower ingest)');
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'switchyard_process_' });
 
@@ -51,6 +54,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     dataDir,
     fsync: config.fsync,
     fsyncIntervalMs: config.fsyncIntervalMs,
+    tailCacheBytes: config.tailCacheBytes,
     observer: storageObserver(registry, log),
   });
   const streams = await Streams.open({
