@@ -93,6 +93,10 @@ export const ERRORS = {
     true,
   ),
   SY_ERR_STORAGE_CORRUPT: e(500, 'Stored data is corrupt: {reason}'),
+  SY_ERR_STORAGE_LOCKED: e(
+    409,
+    'The data directory is in use ({reason}); stop the other server or start this one with another --data-dir',
+  ),
   SY_ERR_STORAGE_CONFLICT: e(409, 'A concurrent change won: {reason}; read again and retry', true),
   SY_ERR_SERVER_OVERLOADED: e(503, 'The server is overloaded ({reason}); retry after a short wait', true),
   SY_ERR_SERVER_SHUTTING_DOWN: e(

@@ -24,6 +24,15 @@ export function assertValidPrefix(prefix: string): void {
   }
 }
 
+/** Throws `SY_ERR_STORAGE_CONFLICT` unless a compare-and-set's `expected` revision is the key's `current` one (0 = absent). */
+export function assertRevision(key: string, current: number, expected: number): void {
+  if (current !== expected) {
+    throw syError('SY_ERR_STORAGE_CONFLICT', {
+      reason: `key ${key} is at revision ${current}, not ${expected}`,
+    });
+  }
+}
+
 /** Compares keys by UTF-16 code units, the order `list` returns (ASCII order for valid keys). */
 export function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

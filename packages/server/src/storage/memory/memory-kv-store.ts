@@ -1,5 +1,5 @@
 import { syError } from '@switchyard/protocol';
-import { assertValidKey, assertValidPrefix, compareKeys } from '../kv-key.ts';
+import { assertRevision, assertValidKey, assertValidPrefix, compareKeys } from '../kv-key.ts';
 import type { KvEntry, KvStore } from '../kv-store.ts';
 
 /** A KvStore held in memory: for unit tests and as the reference the contract suite checks first. */
@@ -27,22 +27,14 @@ export class MemoryKvStore implements KvStore {
   async update(key: string, value: Buffer, revision: number): Promise<number> {
     assertValidKey(key);
     const current = this.#entries.get(key)?.revision ?? 0;
-    if (current !== revision) {
-      throw syError('SY_ERR_STORAGE_CONFLICT', {
-        reason: `key ${key} is at revision ${current}, not ${revision}`,
-      });
-    }
+    assertRevision(key, current, revision);
     return this.#write(key, value);
   }
 
   async delete(key: string, revision?: number): Promise<void> {
     assertValidKey(key);
     const current = this.#entries.get(key)?.revision ?? 0;
-    if (revision !== undefined && current !== revision) {
-      throw syError('SY_ERR_STORAGE_CONFLICT', {
-        reason: `key ${key} is at revision ${current}, not ${revision}`,
-      });
-    }
+    if (revision !== undefined) assertRevision(key, current, revision);
     this.#entries.delete(key);
   }
 

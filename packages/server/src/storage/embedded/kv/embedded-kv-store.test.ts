@@ -163,7 +163,7 @@ describe('EmbeddedKvStore files', () => {
     withDir(async (dir) => {
       const s = await EmbeddedKvStore.open({ dir });
       await assert.rejects(EmbeddedKvStore.open({ dir }), (err) =>
-        isSwitchyardError(err, 'SY_ERR_STORAGE_UNWRITABLE'),
+        isSwitchyardError(err, 'SY_ERR_STORAGE_LOCKED'),
       );
       await s.close();
       const again = await EmbeddedKvStore.open({ dir });

@@ -7,9 +7,11 @@
  */
 import { mkdirSync, unlinkSync } from 'node:fs';
 import { type SwitchyardError, syError } from '@switchyard/protocol';
-import { assertValidKey, assertValidPrefix, compareKeys } from '../../kv-key.ts';
+import { assertRevision, assertValidKey, assertValidPrefix, compareKeys } from '../../kv-key.ts';
 import type { KvEntry, KvStore } from '../../kv-store.ts';
-import { fsyncDir, listGenerations, lockDir, snapshotPath, storageError, walPath } from './kv-files.ts';
+import { lockWithPidFile } from '../pid-lock.ts';
+import { storageError } from '../storage-error.ts';
+import { fsyncDir, listGenerations, snapshotPath, walPath } from './kv-files.ts';
 import { encodeFrame, FRAME_OVERHEAD, OP_DELETE, OP_PUT } from './kv-frame.ts';
 import { encodeSnapshot, readSnapshot, type StoredEntry, writeSnapshot } from './kv-snapshot.ts';
 import { KvWal } from './kv-wal.ts';
@@ -106,7 +108,7 @@ export class EmbeddedKvStore implements KvStore {
     } catch (err) {
       throw storageError(err, `cannot create ${dir}`);
     }
-    const unlock = lockDir(dir);
+    const unlock = lockWithPidFile(dir, 'LOCK', 'refuse');
     try {
       const { wals, snapshots, temps } = listGenerations(dir);
       for (const t of temps) unlinkSync(t);
@@ -178,11 +180,7 @@ export class EmbeddedKvStore implements KvStore {
     assertValidKey(key);
     this.#check();
     const current = this.#entries.get(key)?.revision ?? 0;
-    if (current !== revision) {
-      throw syError('SY_ERR_STORAGE_CONFLICT', {
-        reason: `key ${key} is at revision ${current}, not ${revision}`,
-      });
-    }
+    assertRevision(key, current, revision);
     return this.#write(key, value);
   }
 
@@ -191,11 +189,7 @@ export class EmbeddedKvStore implements KvStore {
     this.#check();
     const entry = this.#entries.get(key);
     const current = entry?.revision ?? 0;
-    if (revision !== undefined && current !== revision) {
-      throw syError('SY_ERR_STORAGE_CONFLICT', {
-        reason: `key ${key} is at revision ${current}, not ${revision}`,
-      });
-    }
+    if (revision !== undefined) assertRevision(key, current, revision);
     if (entry === undefined) {
       const pending = this.#pendingDeletes.get(key);
       if (pending !== undefined) await this.#whenDurable(pending);

@@ -1,19 +1,10 @@
 /**
  * File names and directory chores of the embedded KV: `wal-<gen>.log` and `snap-<gen>.snap` (gen
  * zero-padded, so names sort by generation), the directory fsync that makes creates and renames
- * durable, the `LOCK` file that keeps a second process out, and errno → catalogue mapping.
+ * durable.
  */
-import {
-  closeSync,
-  fsyncSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type SwitchyardError, syError } from '@switchyard/protocol';
 
 const GEN_DIGITS = 16;
 
@@ -49,50 +40,4 @@ export function fsyncDir(dir: string): void {
   } finally {
     closeSync(fd);
   }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-const heldHere = new Set<string>();
-
-/** Takes the directory's `LOCK` (a pid file); a lock left by a dead process is taken over. Returns the release function. */
-export function lockDir(dir: string): () => void {
-  const path = join(dir, 'LOCK');
-  if (heldHere.has(path))
-    throw syError('SY_ERR_STORAGE_UNWRITABLE', { reason: `${dir} is already open in this process` });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(path, String(process.pid), { flag: 'wx' });
-      heldHere.add(path);
-      return () => {
-        heldHere.delete(path);
-        try {
-          unlinkSync(path);
-        } catch {}
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw storageError(err, `cannot lock ${dir}`);
-      const owner = Number(readFileSync(path, 'utf8'));
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
-        throw syError('SY_ERR_STORAGE_UNWRITABLE', { reason: `${dir} is in use by process ${owner}` });
-      }
-      unlinkSync(path);
-    }
-  }
-  throw syError('SY_ERR_STORAGE_UNWRITABLE', { reason: `cannot lock ${dir}` });
-}
-
-/** Maps a file-system error to the catalogue: a full disk, else an unwritable data directory. */
-export function storageError(err: unknown, what: string): SwitchyardError {
-  const code = (err as NodeJS.ErrnoException).code;
-  const reason = `${what}: ${(err as Error).message}`;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return syError('SY_ERR_STORAGE_FULL', { reason }, err);
-  return syError('SY_ERR_STORAGE_UNWRITABLE', { reason }, err);
 }

@@ -5,7 +5,8 @@
  */
 import { type FileHandle, open as openFile, readFile } from 'node:fs/promises';
 import { syError } from '@switchyard/protocol';
-import { fsyncDir, storageError, walPath } from './kv-files.ts';
+import { storageError } from '../storage-error.ts';
+import { fsyncDir, walPath } from './kv-files.ts';
 import { type KvFrame, parseFrames, WAL_MAGIC } from './kv-frame.ts';
 
 /** What reading a WAL file found. */

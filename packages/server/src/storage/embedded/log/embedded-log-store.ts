@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { isSwitchyardError, syError } from '@switchyard/protocol';
 import type { LogStore, PartitionLog, PartitionLogConfig } from '../../log-store.ts';
-import { lockLogsDir } from './data-dir-lock.ts';
-import { storageError } from './file-io.ts';
+import { lockWithPidFile } from '../pid-lock.ts';
+import { storageError } from '../storage-error.ts';
 import {
   type EmbeddedLogOptions,
   type ResolvedEmbeddedLogOptions,
@@ -40,7 +40,7 @@ export class EmbeddedLogStore implements LogStore {
     let unlock: () => void;
     try {
       await fs.promises.mkdir(logs, { recursive: true });
-      unlock = lockLogsDir(logs);
+      unlock = lockWithPidFile(logs, '.lock', 'take-over');
     } catch (err) {
       throw isSwitchyardError(err) ? err : storageError(err, `data directory ${resolved.dataDir}`);
     }

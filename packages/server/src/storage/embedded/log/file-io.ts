@@ -1,14 +1,4 @@
 import fs from 'node:fs';
-import { type SwitchyardError, syError } from '@switchyard/protocol';
-
-/** Maps a file-system error to the storage error a caller can act on (full disk, unwritable, other). */
-export function storageError(err: unknown, what: string): SwitchyardError {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  const reason = `${what}: ${code ?? (err as Error)?.message ?? String(err)}`;
-  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG')
-    return syError('SY_ERR_STORAGE_FULL', { reason }, err);
-  return syError('SY_ERR_STORAGE_UNWRITABLE', { reason }, err);
-}
 
 /** pwritev of all `buffers` at `position`; loops on short writes so an error surfaces as a rejection. */
 export function writeAll(fd: number, buffers: Buffer[], position: number, total: number): Promise<void> {

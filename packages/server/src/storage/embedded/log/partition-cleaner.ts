@@ -1,6 +1,6 @@
 import type { PartitionLogConfig } from '../../log-store.ts';
+import { storageError } from '../storage-error.ts';
 import { compactSegment, latestOffsets } from './compaction.ts';
-import { storageError } from './file-io.ts';
 import type { Preallocator } from './preallocator.ts';
 import { segmentsToDelete } from './retention.ts';
 import type { Segment } from './segment.ts';

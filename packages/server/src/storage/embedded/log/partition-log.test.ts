@@ -236,7 +236,7 @@ describe('embedded partition log', () => {
       await fs.mkdir(`${dir}/logs`, { recursive: true });
       await fs.writeFile(`${dir}/logs/.lock`, String(process.ppid));
       await assert.rejects(EmbeddedLogStore.open({ dataDir: dir }), (err) =>
-        isSwitchyardError(err, 'SY_ERR_STORAGE_CONFLICT'),
+        isSwitchyardError(err, 'SY_ERR_STORAGE_LOCKED'),
       );
       await fs.writeFile(`${dir}/logs/.lock`, '999999999');
       const store = await EmbeddedLogStore.open({ dataDir: dir });

@@ -14,8 +14,9 @@ import type {
   ReadResult,
 } from '../../log-store.ts';
 import type { BatchMeta, ProducerStateTable } from '../../producer-state.ts';
+import { storageError } from '../storage-error.ts';
 import { AppendGroup } from './append-group.ts';
-import { datasync, storageError, writeAll } from './file-io.ts';
+import { datasync, writeAll } from './file-io.ts';
 import type { ResolvedEmbeddedLogOptions } from './options.ts';
 import { PartitionCleaner } from './partition-cleaner.ts';
 import { createActiveSegment, type Preallocator } from './preallocator.ts';
