@@ -210,6 +210,13 @@ export class JetStreamPartitionLog implements PartitionLog {
         void this.#exclusive(() => this.#catchUp()).catch(() => {});
       },
     });
+    // The subscription is live only once the server has it: an append by another node before
+    // that sends a notification nobody receives. So after a round trip, catch up once; whatever
+    // was appended in the gap is found and wakes the listeners.
+    void this.#addr.nc
+      .flush()
+      .then(() => this.#exclusive(() => this.#catchUp()))
+      .catch(() => {});
   }
 
   /** Brings index, producer state and offsets up to the stream's current state; notifies on news. */
