@@ -93,6 +93,11 @@ export const ERRORS = {
     true,
   ),
   SY_ERR_STORAGE_CORRUPT: e(500, 'Stored data is corrupt: {reason}'),
+  SY_ERR_STORAGE_UNAVAILABLE: e(
+    503,
+    'The storage cluster cannot be reached ({reason}); retry shortly, and check that NATS is up',
+    true,
+  ),
   SY_ERR_STORAGE_LOCKED: e(
     409,
     'The data directory is in use ({reason}); stop the other server or start this one with another --data-dir',

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeBatches, encodeRecordBatch } from '@switchyard/protocol';
+import {
+  decodeBatches,
+  encodeRecordBatch,
+  isSwitchyardError,
+  type SwitchyardError,
+} from '@switchyard/protocol';
 import { connect, type NatsConnection } from 'nats';
 import { CONTRACT_CONFIG, readAll } from '../../src/storage/contract/log-contract.ts';
 import { JetStreamLogStore } from '../../src/storage/jetstream/jetstream-log-store.ts';
@@ -206,6 +211,29 @@ describe('JetStreamLogStore and a nats-server crash', () => {
       }
     } finally {
       await own.stop();
+    }
+  });
+});
+
+describe('JetStreamLogStore when NATS cannot be reached', () => {
+  it('answers appends and opens with the retriable SY_ERR_STORAGE_UNAVAILABLE', async () => {
+    const { url } = await getServer();
+    const nc = await connect({ servers: url });
+    const prefix = `u${process.pid}x${++prefixes}`;
+    const store = new JetStreamLogStore(nc, { prefix, timeoutMs: 2000 });
+    const log = await store.open('orders', 0, CONTRACT_CONFIG);
+    await log.append(batch('before'));
+    await nc.close();
+    const unavailable = (err: unknown) =>
+      isSwitchyardError(err, 'SY_ERR_STORAGE_UNAVAILABLE') && (err as SwitchyardError).retriable;
+    await assert.rejects(log.append(batch('after')), unavailable);
+    await assert.rejects(store.open('orders', 1, CONTRACT_CONFIG), unavailable);
+    const again = await connect({ servers: url });
+    try {
+      const jsm2 = await again.jetstreamManager();
+      for await (const name of jsm2.streams.names(`${prefix}.log.>`)) await jsm2.streams.delete(name);
+    } finally {
+      await again.close();
     }
   });
 });

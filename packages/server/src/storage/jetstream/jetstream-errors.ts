@@ -1,7 +1,8 @@
 /**
  * Maps nats.js errors onto the catalogue: a failed expected-sequence check (JetStream API error
- * 10071, "wrong last sequence") is a lost compare-and-set race; anything else means JetStream
- * could not be reached or refused the request, which a retry may fix.
+ * 10071, "wrong last sequence") is a lost compare-and-set race; a closed or lost connection, a
+ * timeout or no responders means JetStream cannot be reached now (retriable); anything else is
+ * JetStream refusing the request.
  */
 import { isSwitchyardError, type SwitchyardError, syError } from '@switchyard/protocol';
 
@@ -13,6 +14,18 @@ interface NatsLikeError {
   code?: string;
   api_error?: { err_code?: number; description?: string };
 }
+
+/** nats.js error codes that mean the cluster cannot be reached right now. */
+const UNREACHABLE = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_DRAINING',
+  'CONNECTION_REFUSED',
+  'CONNECTION_TIMEOUT',
+  'DISCONNECT',
+  'TIMEOUT',
+  '503',
+  '408',
+]);
 
 /** True when `err` is JetStream rejecting an append because the expected last sequence did not match. */
 export function isWrongLastSequence(err: unknown): boolean {
@@ -30,5 +43,7 @@ export function fromNatsError(err: unknown, what: string): SwitchyardError {
   const detail = e?.api_error?.description ?? e?.message ?? String(err);
   if (isWrongLastSequence(err))
     return syError('SY_ERR_STORAGE_CONFLICT', { reason: `${what}: ${detail}` }, err);
+  if (e?.code !== undefined && UNREACHABLE.has(e.code))
+    return syError('SY_ERR_STORAGE_UNAVAILABLE', { reason: `JetStream ${what}: ${detail}` }, err);
   return syError('SY_ERR_SERVER_INTERNAL', { reason: `JetStream ${what} failed: ${detail}` }, err);
 }
