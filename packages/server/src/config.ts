@@ -17,6 +17,7 @@ export interface ServerConfig {
   defaultFetchBytes: number;
   maxFetchBytes: number;
   idempotencyWindowMs: number;
+  idempotencyMaxBytes: number;
   defaultPartitions: number;
   maxPartitions: number;
   defaultRetentionMs: number;
@@ -82,6 +83,13 @@ export const SETTINGS: readonly Setting[] = [
   s('defaultFetchBytes', 'int', MiB, 'Fetch byte budget when a request gives none', { min: 1 }),
   s('maxFetchBytes', 'int', 64 * MiB, 'Largest fetch byte budget', { min: 1 }),
   s('idempotencyWindowMs', 'int', 10 * 60_000, 'How long an Idempotency-Key is remembered', { min: 0 }),
+  s(
+    'idempotencyMaxBytes',
+    'int',
+    64 * MiB,
+    'Memory for remembered Idempotency-Keys; past it the oldest are forgotten early',
+    { min: 0 },
+  ),
   s('defaultPartitions', 'int', 1, 'Partitions of a stream created without a count', { min: 1 }),
   s('maxPartitions', 'int', 1024, 'Most partitions a stream may have', { min: 1 }),
   s('defaultRetentionMs', 'int', 7 * 24 * 3_600_000, 'Retention of a stream created without one', { min: 1 }),

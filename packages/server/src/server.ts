@@ -13,6 +13,7 @@ import { registerGroupMetrics, storageObserver } from './observability/server-me
 import { EmbeddedKvStore } from './storage/embedded/kv/embedded-kv-store.ts';
 import { EmbeddedLogStore } from './storage/embedded/log/index.ts';
 import { GroupCoordinator } from './streams/groups/group-coordinator.ts';
+import { IdempotencyStore } from './streams/idempotency-store.ts';
 import { ProducerIds } from './streams/producer-ids.ts';
 import { StreamMetrics } from './streams/stream-metrics.ts';
 import { Streams } from './streams/streams.ts';
@@ -68,6 +69,11 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     },
     metrics: new StreamMetrics(registry),
   });
+  const idempotency = await IdempotencyStore.open({
+    kv,
+    windowMs: config.idempotencyWindowMs,
+    maxBytes: config.idempotencyMaxBytes,
+  });
   const groups = new GroupCoordinator({ kv, partitionsOf: (s) => streams.partitionCount(s) });
   registerGroupMetrics(registry, groups, streams);
 
@@ -75,6 +81,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
   const app = buildApp({
     streams,
     producerIds: new ProducerIds(kv),
+    idempotency,
     registry,
     logger: log,
     ready: () => ready,
@@ -83,7 +90,6 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
       maxBatchEvents: config.maxBatchEvents,
       maxRequestBytes: config.maxRequestBytes,
       maxInFlightBytes: config.maxInFlightBytes,
-      idempotencyWindowMs: config.idempotencyWindowMs,
       maxWaitMs: config.maxFetchWaitMs,
       defaultMaxBytes: config.defaultFetchBytes,
       maxBytes: config.maxFetchBytes,
@@ -93,6 +99,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
 
   const cleaner = setInterval(() => {
     streams.clean().catch((err: unknown) => log.error({ err }, 'retention/compaction failed'));
+    idempotency.sweep().catch((err: unknown) => log.error({ err }, 'forgetting idempotency keys failed'));
   }, config.cleanIntervalMs);
   cleaner.unref();
 

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import Fastify, { LogController } from 'fastify';
 import type { Registry } from 'prom-client';
 import { Histogram } from 'prom-client';
+import type { IdempotencyStore } from '../streams/idempotency-store.ts';
 import type { ProducerIds } from '../streams/producer-ids.ts';
 import type { Streams } from '../streams/streams.ts';
 import type { BodyLimits } from './body/index.ts';
@@ -20,14 +21,14 @@ export interface HttpLimits extends BodyLimits, FetchLimits {
   maxRequestBytes: number;
   /** Produce bytes in flight before new produce requests get 503 (backpressure). */
   maxInFlightBytes: number;
-  /** How long an `Idempotency-Key` is remembered. */
-  idempotencyWindowMs: number;
 }
 
 /** What the HTTP face is built on. */
 export interface AppDeps {
   streams: Streams;
   producerIds: ProducerIds;
+  /** Durable `Idempotency-Key` deduplication of produce requests. */
+  idempotency: IdempotencyStore;
   registry: Registry;
   logger: FastifyBaseLogger;
   limits: HttpLimits;
@@ -71,7 +72,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   streamRoutes(app, deps.streams);
   produceRoutes(app, deps.streams, {
     limits: deps.limits,
-    idempotencyWindowMs: deps.limits.idempotencyWindowMs,
+    idempotency: deps.idempotency,
     gate: new InFlightGate(deps.limits.maxInFlightBytes),
   });
   fetchRoutes(app, deps.streams, deps.limits);

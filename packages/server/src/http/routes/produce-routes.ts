@@ -1,7 +1,7 @@
 import type { ProduceResponse } from '@switchyard/protocol';
 import { decodeProduceFrames, IDEMPOTENCY_KEY_HEADER, MEDIA, syError } from '@switchyard/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { IdempotencyCache } from '../../streams/idempotency-cache.ts';
+import type { IdempotencyStore } from '../../streams/idempotency-store.ts';
 import type { Streams } from '../../streams/streams.ts';
 import type { BodyLimits } from '../body/index.ts';
 import {
@@ -16,7 +16,8 @@ import type { InFlightGate } from '../in-flight-gate.ts';
 /** Settings of the produce route. */
 export interface ProduceRouteOptions {
   limits: BodyLimits;
-  idempotencyWindowMs: number;
+  /** Deduplicates requests with an `Idempotency-Key`. */
+  idempotency: IdempotencyStore;
   gate: InFlightGate;
 }
 
@@ -30,8 +31,6 @@ const ACCEPTED = [
 
 /** `POST /v1/streams/:stream/records` in every accepted format. */
 export function produceRoutes(app: FastifyInstance, streams: Streams, options: ProduceRouteOptions): void {
-  const idempotency = new IdempotencyCache<ProduceResponse>(options.idempotencyWindowMs);
-
   const produce = (req: FastifyRequest<{ Params: { stream: string } }>): Promise<ProduceResponse> => {
     const stream = req.params.stream;
     const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
@@ -58,7 +57,7 @@ export function produceRoutes(app: FastifyInstance, streams: Streams, options: P
     try {
       const key = req.headers[IDEMPOTENCY_KEY_HEADER];
       if (typeof key === 'string' && key !== '') {
-        return await idempotency.run(`${req.params.stream}\u0000${key}`, Date.now(), () => produce(req));
+        return await options.idempotency.run(req.params.stream, key, () => produce(req));
       }
       return await produce(req);
     } finally {
