@@ -4,12 +4,13 @@ import {
   MEDIA,
   PATHS,
   type ProduceResponse,
+  type ProducerIdResponse,
   syError,
 } from '@switchyard/protocol';
 import { backoffDelay, type RetryOptions } from './backoff.ts';
 import { isRetriable } from './errors.ts';
 import type { HttpClient } from './http-client.ts';
-import { PartitionQueue } from './partition-queue.ts';
+import { PartitionQueue, type ProducerIdentity } from './partition-queue.ts';
 import type { ProducerBatch } from './producer-batch.ts';
 
 /** What the sender needs from its producer. */
@@ -24,14 +25,17 @@ export interface BatchSenderOptions {
   retry: RetryOptions;
   /** Called when the server says a partition does not exist, so the producer re-reads the count. */
   onPartitionInvalid: () => void;
+  /** Gets a fresh producer id, after a newer epoch of the current one fenced it. */
+  newProducerId: () => Promise<ProducerIdResponse>;
 }
 
 /**
  * Sends sealed batches as binary produce requests and applies the server's answers: settles
- * batches, resends what may succeed (keeping sequence numbers), isolates a refused batch, and stops
- * the producer on a fatal error.
+ * batches, resends what may succeed (keeping sequence numbers), isolates a refused batch,
+ * re-initialises a partition's sequence when the server forgot the producer or fenced it, and
+ * stops the producer on a fatal error.
  */
-export class BatchSender {
+export class BatchSender implements ProducerIdentity {
   /** The producer's identity; -1 when not idempotent. */
   producerId = -1;
   epoch = -1;
@@ -42,6 +46,10 @@ export class BatchSender {
   #retryTimer: NodeJS.Timeout | undefined;
   #idle: { resolve: () => void; reject: (err: unknown) => void }[] = [];
   #fatal: unknown;
+  /** A new producer id being fetched; nothing is sent meanwhile. */
+  #renewing: Promise<void> | undefined;
+  /** Batches fenced under the current identity, renumbered once the new one is known. */
+  #fenced: ProducerBatch[] = [];
 
   constructor(http: HttpClient, options: BatchSenderOptions) {
     this.#http = http;
@@ -91,17 +99,17 @@ export class BatchSender {
 
   /** Sends what may go now: per request at most one batch per partition, up to `maxInFlight` requests. */
   drain(): void {
-    if (this.#fatal !== undefined) return;
+    if (this.#fatal !== undefined || this.#renewing !== undefined) return;
     const now = Date.now();
     while (this.#requests < this.#o.maxInFlight) {
       const picked: ProducerBatch[] = [];
       let bytes = 0;
       for (const q of this.#queues.values()) {
-        const b = q.next(now);
+        const b = q.next(now, this);
         if (b === undefined || (picked.length > 0 && (b.solo || bytes + b.bytes > this.#o.maxRequestBytes)))
           continue;
         picked.push(b);
-        q.sent(b, now);
+        q.sent(b, now, this);
         bytes += b.bytes;
         if (b.solo) break;
       }
@@ -113,7 +121,7 @@ export class BatchSender {
 
   #armRetry(): void {
     let at = Number.POSITIVE_INFINITY;
-    for (const q of this.#queues.values()) at = Math.min(at, q.nextRetryAt());
+    for (const q of this.#queues.values()) at = Math.min(at, q.nextRetryAt(this));
     clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
     if (at === Number.POSITIVE_INFINITY || this.#requests >= this.#o.maxInFlight) return;
@@ -124,7 +132,7 @@ export class BatchSender {
     this.#requests++;
     const frames = batches.map((b) => ({
       partition: b.partition,
-      batches: b.encode(this.producerId, this.epoch),
+      batches: b.encode(),
     }));
     this.#http
       .json<ProduceResponse>({
@@ -181,8 +189,12 @@ export class BatchSender {
           b.fail(err);
         }
       }
-    } else if (isSwitchyardError(err, 'SY_ERR_PRODUCER_FENCED')) {
-      this.failAll(err, batches);
+    } else if (
+      batches.length === 1 &&
+      this.#o.idempotent &&
+      (isSwitchyardError(err, 'SY_ERR_PRODUCER_UNKNOWN') || isSwitchyardError(err, 'SY_ERR_PRODUCER_FENCED'))
+    ) {
+      this.#reinitialise(batches[0]!, err, now);
     } else if (batches.length > 1) {
       // The answer does not say which batch was refused: resend each alone to find out.
       for (const b of batches) {
@@ -198,8 +210,45 @@ export class BatchSender {
     }
   }
 
+  /**
+   * The server stored nothing of `b` and holds no later batch of its partition under its identity:
+   * it forgot the producer (idle longer than the server's producer expiry) or a newer epoch of
+   * its id wrote there. Kafka's idempotent producer resets its sequences then; so does this one,
+   * per partition, and after a fence under a new producer id (the old one is no longer ours).
+   */
+  #reinitialise(b: ProducerBatch, err: unknown, now: number): void {
+    const q = this.#queues.get(b.partition)!;
+    q.requeue(b, now);
+    // An older batch of the partition is still out, or this one was renumbered in flight: its turn comes.
+    if (q.explainsGap(b)) return;
+    const fencedNow =
+      isSwitchyardError(err, 'SY_ERR_PRODUCER_FENCED') &&
+      b.producerId === this.producerId &&
+      b.epoch === this.epoch;
+    if (!fencedNow) {
+      q.restart(b, this);
+      return;
+    }
+    this.#fenced.push(b);
+    this.#renewing ??= this.#o
+      .newProducerId()
+      .then(
+        (id) => {
+          this.producerId = id.producerId;
+          this.epoch = id.epoch;
+          for (const f of this.#fenced.splice(0)) this.#queues.get(f.partition)!.restart(f, this);
+        },
+        (cause: unknown) => this.failAll(cause),
+      )
+      .finally(() => {
+        this.#renewing = undefined;
+        this.drain();
+        this.#checkIdle();
+      });
+  }
+
   #checkIdle(): void {
-    if (this.#requests > 0) return;
+    if (this.#requests > 0 || this.#renewing !== undefined) return;
     for (const q of this.#queues.values()) if (q.batches.length > 0) return;
     for (const w of this.#idle.splice(0)) {
       if (this.#fatal === undefined) w.resolve();

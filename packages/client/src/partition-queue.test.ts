@@ -88,4 +88,49 @@ describe('PartitionQueue', () => {
     q.sent(b[0]!, 0);
     assert.equal(q.explainsGap(b[0]!), false);
   });
+
+  it('restarts the sequence from 0 at the oldest batch when the server forgot the producer', () => {
+    const id = { producerId: 7, epoch: 0 };
+    const { q, b } = queue(2, 3, 4);
+    q.sent(b[0]!, 0, id);
+    q.acked(b[0]!);
+    q.sent(b[1]!, 0, id);
+    q.sent(b[2]!, 0, id);
+    assert.deepEqual([b[1]!.baseSequence, b[2]!.baseSequence], [2, 5]);
+    q.requeue(b[1]!, 0);
+    q.restart(b[1]!, id);
+    assert.deepEqual([b[1]!.baseSequence, b[2]!.baseSequence], [0, 3]);
+    assert.equal(b[2]!.staleSequence, true, 'the copy in flight is bound to fail');
+    assert.equal(q.nextSequence, 7);
+  });
+
+  it('moves to a new identity only once batches numbered under the old one are settled', () => {
+    const old = { producerId: 7, epoch: 0 };
+    const renewed = { producerId: 9, epoch: 0 };
+    const { q, b } = queue(2, 3);
+    q.sent(b[0]!, 0, old);
+    assert.equal(q.next(0, renewed), undefined, 'waits for the batch out under the old identity');
+    assert.equal(q.nextRetryAt(renewed), Number.POSITIVE_INFINITY);
+    q.acked(b[0]!);
+    assert.equal(q.next(0, renewed), b[1]);
+    q.sent(b[1]!, 0, renewed);
+    assert.deepEqual([b[1]!.producerId, b[1]!.baseSequence], [9, 0]);
+  });
+
+  it('numbers under the new identity after a restart and closes later holes there', () => {
+    const old = { producerId: 7, epoch: 0 };
+    const renewed = { producerId: 9, epoch: 0 };
+    const { q, b } = queue(2, 3, 1);
+    q.sent(b[0]!, 0, old);
+    q.requeue(b[0]!, 0);
+    q.restart(b[0]!, renewed);
+    q.sent(b[0]!, 0, renewed);
+    q.acked(b[0]!);
+    q.sent(b[1]!, 0, renewed);
+    q.sent(b[2]!, 0, renewed);
+    assert.deepEqual([b[1]!.baseSequence, b[2]!.baseSequence], [2, 5]);
+    q.rejected(b[1]!);
+    assert.equal(b[2]!.baseSequence, 2);
+    assert.equal(q.nextSequence, 3);
+  });
 });

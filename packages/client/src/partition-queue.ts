@@ -1,5 +1,16 @@
 import type { ProducerBatch } from './producer-batch.ts';
 
+/** Who numbers the batches: an idempotent producer's id and epoch (both -1 when not idempotent). */
+export interface ProducerIdentity {
+  producerId: number;
+  epoch: number;
+}
+
+const NO_IDENTITY: ProducerIdentity = { producerId: -1, epoch: -1 };
+
+const sameIdentity = (a: ProducerIdentity, b: ProducerIdentity): boolean =>
+  a.producerId === b.producerId && a.epoch === b.epoch;
+
 /**
  * The sealed, unacknowledged batches of one partition in sequence order, and the sequence numbers
  * of an idempotent producer. Up to `pipeline` batches may be in flight; after a failure the
@@ -10,6 +21,9 @@ export class PartitionQueue {
   readonly batches: ProducerBatch[] = [];
   /** The base sequence of the next batch to be sent the first time. */
   nextSequence = 0;
+  /** The identity `nextSequence` belongs to. */
+  producerId = -1;
+  epoch = -1;
   inFlight = 0;
   recovering = false;
   #pipeline: number;
@@ -24,25 +38,36 @@ export class PartitionQueue {
     this.batches.push(batch);
   }
 
-  /** The batch to send next, if one may go now: the oldest that is not in flight. */
-  next(now: number): ProducerBatch | undefined {
+  /**
+   * The batch to send next, if one may go now: the oldest that is not in flight. Under a new
+   * `identity`, the first new batch waits until every batch numbered under the old one is settled,
+   * so the partition never has two identities' batches racing.
+   */
+  next(now: number, identity: ProducerIdentity = NO_IDENTITY): ProducerBatch | undefined {
     if (this.inFlight >= (this.recovering ? 1 : this.#pipeline)) return undefined;
     const b = this.batches[this.inFlight];
     // Batches in flight always precede the ones waiting, so index `inFlight` is the oldest waiting.
-    if (b === undefined || b.inFlight || b.notBefore > now) return undefined;
+    if (b === undefined || b.inFlight || b.notBefore > now || this.#blocked(b, identity)) return undefined;
     return b;
   }
 
   /** The earliest time a waiting batch may be resent, or Infinity. */
-  nextRetryAt(): number {
+  nextRetryAt(identity: ProducerIdentity = NO_IDENTITY): number {
     const b = this.batches[this.inFlight];
-    return b === undefined || b.inFlight ? Number.POSITIVE_INFINITY : b.notBefore;
+    return b === undefined || b.inFlight || this.#blocked(b, identity)
+      ? Number.POSITIVE_INFINITY
+      : b.notBefore;
   }
 
-  /** Marks a batch as sent, giving it its sequence on its first send. */
-  sent(batch: ProducerBatch, now: number): void {
+  /** Marks a batch as sent, giving it its sequence (under `identity`) on its first send. */
+  sent(batch: ProducerBatch, now: number, identity: ProducerIdentity = NO_IDENTITY): void {
     if (batch.baseSequence < 0) {
-      batch.baseSequence = this.nextSequence;
+      if (!sameIdentity(this, identity)) {
+        this.producerId = identity.producerId;
+        this.epoch = identity.epoch;
+        this.nextSequence = 0;
+      }
+      batch.renumber(this.nextSequence, this.producerId, this.epoch);
       this.nextSequence += batch.records.length;
     }
     if (batch.firstSentAt === 0) batch.firstSentAt = now;
@@ -87,8 +112,9 @@ export class PartitionQueue {
     if (i >= 0) this.batches.splice(i, 1);
     if (batch.baseSequence < 0) return;
     const count = batch.records.length;
-    for (const b of this.batches) if (b.baseSequence > batch.baseSequence) b.renumber(b.baseSequence - count);
-    this.nextSequence -= count;
+    for (const b of this.batches)
+      if (sameIdentity(b, batch) && b.baseSequence > batch.baseSequence) b.renumber(b.baseSequence - count);
+    if (sameIdentity(this, batch)) this.nextSequence -= count;
     this.recovering = this.batches.some((b) => b.attempts > 0);
   }
 
@@ -96,7 +122,34 @@ export class PartitionQueue {
   explainsGap(batch: ProducerBatch): boolean {
     if (batch.staleSequence) return true;
     return this.batches.some(
-      (b) => b !== batch && b.baseSequence >= 0 && b.baseSequence < batch.baseSequence,
+      (b) =>
+        b !== batch && b.baseSequence >= 0 && sameIdentity(b, batch) && b.baseSequence < batch.baseSequence,
+    );
+  }
+
+  /**
+   * The server holds nothing of `batch` and what follows it (it no longer knows the producer, or a
+   * newer epoch fenced it): number it and every later numbered batch afresh from 0 under
+   * `identity`, in their order. Only for the oldest numbered batch (`explainsGap` is false).
+   */
+  restart(batch: ProducerBatch, identity: ProducerIdentity): void {
+    const later = this.batches
+      .filter((b) => b !== batch && b.baseSequence >= 0)
+      .sort((a, b) => a.baseSequence - b.baseSequence);
+    this.producerId = identity.producerId;
+    this.epoch = identity.epoch;
+    let seq = 0;
+    for (const b of [batch, ...later]) {
+      b.renumber(seq, identity.producerId, identity.epoch);
+      seq += b.records.length;
+    }
+    this.nextSequence = seq;
+  }
+
+  /** An unnumbered batch waits while batches numbered under an older identity are unsettled. */
+  #blocked(b: ProducerBatch, identity: ProducerIdentity): boolean {
+    return (
+      b.baseSequence < 0 && !sameIdentity(this, identity) && this.batches.some((x) => x.baseSequence >= 0)
     );
   }
 

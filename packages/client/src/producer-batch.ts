@@ -12,6 +12,9 @@ export class ProducerBatch {
   bytes = 0;
   /** Assigned when first sent (idempotent producers); -1 before. */
   baseSequence = -1;
+  /** The producer id and epoch its sequence belongs to; -1 before it is numbered or when not idempotent. */
+  producerId = -1;
+  epoch = -1;
   /** Failed sends so far. */
   attempts = 0;
   /** When it was first sent (ms), for the delivery timeout; 0 before. */
@@ -46,20 +49,22 @@ export class ProducerBatch {
     return this.records.length - 1;
   }
 
-  /** The batch bytes for a producer identity, encoded once per sequence. */
-  encode(producerId: number, producerEpoch: number): Buffer {
+  /** The batch bytes under its producer identity and sequence, encoded once per numbering. */
+  encode(): Buffer {
     this.#encoded ??= encodeRecordBatch(this.records, {
-      producerId,
-      producerEpoch,
+      producerId: this.producerId,
+      producerEpoch: this.epoch,
       baseSequence: this.baseSequence,
       timestamp: this.createdAt,
     });
     return this.#encoded;
   }
 
-  /** Moves the batch to a new base sequence; it is encoded again on its next send. */
-  renumber(baseSequence: number): void {
+  /** Moves the batch to a new base sequence (and identity); it is encoded again on its next send. */
+  renumber(baseSequence: number, producerId = this.producerId, epoch = this.epoch): void {
     this.baseSequence = baseSequence;
+    this.producerId = producerId;
+    this.epoch = epoch;
     this.#encoded = null;
     if (this.inFlight) this.staleSequence = true;
   }

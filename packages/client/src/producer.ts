@@ -97,6 +97,7 @@ export class Producer {
       onPartitionInvalid: () => {
         this.#refreshMetadata().catch(() => {});
       },
+      newProducerId: () => this.#newProducerId(),
     });
   }
 
@@ -154,14 +155,7 @@ export class Producer {
   async #connect(): Promise<void> {
     const [info, id] = await Promise.all([
       this.#admin.describeStream(this.stream),
-      this.#o.idempotent
-        ? this.#http.json<ProducerIdResponse>({
-            method: 'POST',
-            path: PATHS.producers,
-            json: {},
-            idempotent: true,
-          })
-        : undefined,
+      this.#o.idempotent ? this.#newProducerId() : undefined,
     ]);
     this.#chooser = new PartitionChooser(info.partitions, Math.floor(Math.random() * info.partitions));
     this.#metadataAt = Date.now();
@@ -169,6 +163,15 @@ export class Producer {
       this.#sender.producerId = id.producerId;
       this.#sender.epoch = id.epoch;
     }
+  }
+
+  #newProducerId(): Promise<ProducerIdResponse> {
+    return this.#http.json<ProducerIdResponse>({
+      method: 'POST',
+      path: PATHS.producers,
+      json: {},
+      idempotent: true,
+    });
   }
 
   async #refreshMetadata(): Promise<void> {

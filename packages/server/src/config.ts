@@ -18,6 +18,7 @@ export interface ServerConfig {
   maxFetchBytes: number;
   idempotencyWindowMs: number;
   idempotencyMaxBytes: number;
+  producerExpirationMs: number;
   defaultPartitions: number;
   maxPartitions: number;
   defaultRetentionMs: number;
@@ -89,6 +90,13 @@ export const SETTINGS: readonly Setting[] = [
     64 * MiB,
     'Memory for remembered Idempotency-Keys; past it the oldest are forgotten early',
     { min: 0 },
+  ),
+  s(
+    'producerExpirationMs',
+    'int',
+    86_400_000,
+    'Forget an idempotent producer after this long without writes to a partition',
+    { min: 1 },
   ),
   s('defaultPartitions', 'int', 1, 'Partitions of a stream created without a count', { min: 1 }),
   s('maxPartitions', 'int', 1024, 'Most partitions a stream may have', { min: 1 }),
