@@ -21,6 +21,19 @@ export interface ConsumerOptions {
   strategy?: JoinGroupRequest['strategy'];
   sessionTimeoutMs?: number;
   clientId?: string;
+  /**
+   * Partitions newly assigned, once their start is known and before the first fetch: `seek` here
+   * to start elsewhere. Awaited; called between fetches, never during a handler.
+   */
+  onPartitionsAssigned?: (partitions: TopicPartition[]) => unknown;
+  /**
+   * Partitions about to be given up (a cooperative revocation, or `close`), after their last
+   * record was handled and before they are committed and released: flush state or `commit()` here.
+   * Awaited; a throw stops the consumer.
+   */
+  onPartitionsRevoked?: (partitions: TopicPartition[]) => unknown;
+  /** Partitions taken away without a chance to commit (the membership ended); their uncommitted work is consumed again elsewhere. */
+  onPartitionsLost?: (partitions: TopicPartition[]) => unknown;
 }
 
 /** The records of one partition from one fetch. */

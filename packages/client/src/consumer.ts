@@ -1,12 +1,15 @@
-import { type FetchFrame, isSwitchyardError, PATHS, type TopicPartition } from '@switchyard/protocol';
+import { type FetchFrame, isSwitchyardError, type TopicPartition } from '@switchyard/protocol';
 import type { Admin } from './admin.ts';
 import type { ConsumedBatch, ConsumerOptions, RunHandlers } from './consumer-options.ts';
 import { isRetriable } from './errors.ts';
 import { type ConsumedRecord, nextFetchOffset, recordsFrom } from './fetch-decoder.ts';
-import { GroupMember, isGroupError } from './group-member.ts';
+import { GroupMember } from './group-member.ts';
 import { type HeldPartition, HeldPartitions } from './held-partitions.ts';
 import type { HttpClient } from './http-client.ts';
 import { MultiFetcher } from './multi-fetcher.ts';
+import { OffsetCommitter } from './offset-committer.ts';
+import { PartitionControls, type SeekPosition } from './partition-controls.ts';
+import { PartitionLifecycle } from './partition-lifecycle.ts';
 
 /**
  * Reads streams with multi-partition binary long-poll fetches. In a group the server assigns
@@ -18,14 +21,16 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   #admin: Admin;
   #o: ConsumerOptions;
   #member: GroupMember | undefined;
+  #committer: OffsetCommitter | undefined;
   #held = new HeldPartitions();
+  #controls = new PartitionControls(this.#held);
+  #lifecycle: PartitionLifecycle;
   #changed = false;
   #fetcher: MultiFetcher;
   #wake: (() => void) | undefined;
   #stopping = false;
   #running = false;
   #failure: unknown;
-  #lastCommitAt = Date.now();
   #done: Promise<void> | undefined;
 
   constructor(http: HttpClient, admin: Admin, options: ConsumerOptions) {
@@ -42,6 +47,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     this.#http = http;
     this.#admin = admin;
     this.#o = options;
+    this.#lifecycle = new PartitionLifecycle(this.#held, options);
     this.#fetcher = new MultiFetcher(http, options.maxWaitMs ?? 500, options.maxBytes);
   }
 
@@ -51,6 +57,32 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       .all()
       .filter((h) => !h.revoked)
       .map(({ stream, partition }) => ({ stream, partition }));
+  }
+
+  /** Stops fetching these partitions (records in hand for them are not handed out) until `resume`; kept across rebalances. */
+  pause(partitions: TopicPartition[]): void {
+    this.#controls.pause(partitions);
+    this.#interrupt();
+  }
+
+  /** Fetches these paused partitions again. */
+  resume(partitions: TopicPartition[]): void {
+    this.#controls.resume(partitions);
+    this.#interrupt();
+  }
+
+  /** The partitions paused now. */
+  paused(): TopicPartition[] {
+    return this.#controls.paused();
+  }
+
+  /**
+   * Reads the partition from `offset` next: at once when it is held (records fetched before are
+   * dropped; the next commit stores `offset`), else once it is assigned, instead of its committed offset.
+   */
+  seek(position: SeekPosition): void {
+    this.#controls.seek(position);
+    this.#interrupt();
   }
 
   /** Its member id in the group, once joined. */
@@ -65,15 +97,16 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       throw new TypeError('run needs eachRecord or eachBatch');
     this.#drive(async () => {
       for await (const { held, batch } of this.#batches()) {
+        const moves = held.moves;
         if (eachBatch !== undefined) {
           await eachBatch(batch);
-          held.processed = batch.records.at(-1)!.offset + 1;
+          if (held.moves === moves) held.processed = batch.records.at(-1)!.offset + 1;
           continue;
         }
         for (const r of batch.records) {
-          if (this.#stopping || held.revoked) break;
+          if (!this.#deliverable(held, moves, r)) break;
           await eachRecord!(r);
-          held.processed = r.offset + 1;
+          if (held.moves === moves) held.processed = r.offset + 1;
         }
       }
     });
@@ -94,8 +127,9 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     );
     try {
       for await (const { held, batch } of this.#batches()) {
+        const moves = held.moves;
         for (const r of batch.records) {
-          if (this.#stopping || held.revoked) break;
+          if (!this.#deliverable(held, moves, r)) break;
           held.processed = r.offset + 1;
           yield r;
         }
@@ -108,9 +142,9 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
 
   /** Commits the offsets of what was processed (a group consumer only). */
   async commit(): Promise<void> {
-    if (this.#member === undefined)
+    if (this.#committer === undefined)
       throw new Error('commit needs a group consumer that has joined its group');
-    await this.#commit(this.#held.all());
+    await this.#committer.commit(this.#held.all());
   }
 
   /** Asks the consumer to stop after the record or batch in hand; `run` resolves once it has committed and left. */
@@ -125,14 +159,32 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     await this.#done?.catch(() => {});
   }
 
+  /**
+   * May `r`, the next record of a batch in hand, be handed out? Not once the consumer stops, the
+   * partition is revoked or was moved by a seek; a paused partition is fetched again from `r`.
+   */
+  #deliverable(held: HeldPartition, moves: number, r: ConsumedRecord): boolean {
+    if (this.#stopping || held.revoked || held.moves !== moves) return false;
+    if (!this.#controls.isPaused(held)) return true;
+    held.fetchOffset = r.offset;
+    return false;
+  }
+
   #drive(body: () => Promise<void>): void {
     if (this.#running) throw new Error('the consumer is already running');
     this.#running = true;
     this.#done = (async () => {
+      let failed = false;
       try {
         await body();
+      } catch (err) {
+        failed = true;
+        throw err;
       } finally {
-        await this.#shutdown();
+        // After a handler's error, that error is the one to report, not a later one of the shutdown.
+        await this.#shutdown().catch((err: unknown) => {
+          if (!failed) throw err;
+        });
       }
     })();
   }
@@ -143,8 +195,8 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     while (!this.#stopping) {
       if (this.#failure !== undefined) throw this.#failure;
       await this.#reconcile();
-      await this.#autoCommit();
-      const active = this.#held.active();
+      await this.#committer?.tick(this.#held.all());
+      const active = this.#held.active().filter((h) => !this.#controls.isPaused(h));
       if (this.#changed) continue;
       if (active.length === 0) {
         await this.#idle(1000);
@@ -156,6 +208,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
         const h = this.#held.get(f.stream, f.partition);
         const from = h === undefined ? undefined : requested.get(h.key);
         if (h === undefined || h.revoked || from === undefined || h.fetchOffset !== from) continue;
+        if (this.#controls.isPaused(h)) continue;
         const records = recordsFrom(f, from);
         h.fetchOffset = nextFetchOffset(f, from, records);
         if (records.length === 0) continue;
@@ -198,6 +251,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
         },
       },
     );
+    this.#committer = new OffsetCommitter(this.#http, this.#member, { ...this.#o, group });
     await this.#member.join();
   }
 
@@ -206,24 +260,27 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     this.#interrupt();
   }
 
-  /** Between fetches: commit and release revoked partitions, then find where new ones start. */
+  /** Between fetches: commit and release revoked partitions, then find where new ones start and announce them. */
   async #reconcile(): Promise<void> {
     if (!this.#changed) return;
     this.#changed = false;
     const revoked = this.#held.all().filter((h) => h.revoked);
     if (revoked.length > 0) {
-      if (this.#o.autoCommit !== false) await this.#commit(revoked).catch(() => {});
-      this.#held.release(revoked);
+      await this.#lifecycle.revoke(revoked, this.#committer);
       this.#member?.heartbeatNow();
     }
-    if (this.#held.all().every((h) => h.fetchOffset >= 0)) return;
-    try {
-      await this.#held.resolveStart(this.#admin, this.#o.group, this.#o.from ?? 'earliest');
-    } catch (err) {
-      if (!isRetriable(err)) throw err;
-      this.#changed = true;
-      await this.#idle(500);
+    this.#controls.applyPendingSeeks();
+    if (this.#held.all().some((h) => h.fetchOffset < 0)) {
+      try {
+        await this.#held.resolveStart(this.#admin, this.#o.group, this.#o.from ?? 'earliest');
+      } catch (err) {
+        if (!isRetriable(err)) throw err;
+        this.#changed = true;
+        await this.#idle(500);
+        return;
+      }
     }
+    await this.#lifecycle.announce();
   }
 
   async #fetch(active: HeldPartition[]): Promise<FetchFrame[]> {
@@ -235,7 +292,11 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       if (isSwitchyardError(err, 'SY_ERR_OFFSET_OUT_OF_RANGE')) {
         const d = err.details as { stream: string; partition: number; start: number; end: number };
         const h = this.#held.get(d.stream, d.partition);
-        if (h !== undefined) h.fetchOffset = this.#o.from === 'latest' ? d.end : d.start;
+        if (h !== undefined) {
+          h.fetchOffset = this.#o.from === 'latest' ? d.end : d.start;
+          // A seek out of range must not be committed as the position.
+          if (h.processed > d.end || (h.processed >= 0 && h.processed < d.start)) h.processed = h.fetchOffset;
+        }
         return [];
       }
       if (!isRetriable(err)) throw err;
@@ -244,39 +305,14 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     }
   }
 
-  async #commit(list: HeldPartition[]): Promise<void> {
-    const member = this.#member;
-    const due = list.filter((h) => !h.lost && h.processed >= 0 && h.processed !== h.committed);
-    if (member?.memberId === undefined || due.length === 0) return;
-    await this.#http.request({
-      method: 'POST',
-      path: PATHS.groupOffsets(this.#o.group!),
-      json: {
-        memberId: member.memberId,
-        generation: member.generation,
-        offsets: due.map((h) => ({ stream: h.stream, partition: h.partition, offset: h.processed })),
-      },
-      idempotent: true,
-      retryIf: (e) => !isGroupError(e),
-    });
-    for (const h of due) h.committed = h.processed;
-  }
-
-  async #autoCommit(): Promise<void> {
-    const interval = this.#o.autoCommitIntervalMs ?? 5000;
-    if (this.#o.autoCommit === false || Date.now() - this.#lastCommitAt < interval) return;
-    this.#lastCommitAt = Date.now();
-    // A failed auto-commit is retried at the next interval; a group error means the partition moved on.
-    await this.#commit(this.#held.all()).catch(() => {});
-  }
-
   async #shutdown(): Promise<void> {
     this.#stopping = true;
-    if (this.#member !== undefined) {
-      if (this.#o.autoCommit !== false) await this.#commit(this.#held.all()).catch(() => {});
-      await this.#member.leave();
+    try {
+      await this.#lifecycle.revoke(this.#held.all(), this.#committer);
+    } finally {
+      await this.#member?.leave();
+      this.#held.clear();
     }
-    this.#held.clear();
   }
 
   #idle(ms: number): Promise<void> {

@@ -14,6 +14,10 @@ export interface HeldPartition extends TopicPartition {
   revoked: boolean;
   /** Taken away without a chance to commit (the membership ended). */
   lost: boolean;
+  /** Counts seeks, so records fetched before one are not handed out after it. */
+  moves: number;
+  /** The application was told it is assigned (`onPartitionsAssigned`). */
+  announced: boolean;
 }
 
 /** `stream/partition`, the map key of a partition. */
@@ -63,7 +67,7 @@ export class HeldPartitions {
       processed: -1,
       committed: -1,
     };
-    this.#held.set(key, { ...h, revoked: false, lost: false });
+    this.#held.set(key, { ...h, revoked: false, lost: false, moves: 0, announced: false });
     return true;
   }
 

@@ -16,6 +16,8 @@ export { isRetriable, SwitchyardConnectionError } from './errors.ts';
 export type { ConsumedRecord } from './fetch-decoder.ts';
 /** The HTTP client every part shares. */
 export { DEFAULT_URL, HttpClient, type HttpClientOptions, type RequestOptions } from './http-client.ts';
+/** A partition position for `Consumer.seek`. */
+export type { SeekPosition } from './partition-controls.ts';
 /** The producer. */
 export { Producer, type ProducerOptions, type RecordMetadata } from './producer.ts';
 /** Record shapes a producer takes. */
