@@ -30,8 +30,13 @@ describe('GroupCoordinator: fenced commits', () => {
       coordinator.commit('g', { memberId: 'zz', generation: 2, offsets: [at('orders', 0, 1)] }),
       code('SY_ERR_GROUP_MEMBER_UNKNOWN'),
     );
+    // a was granted orders/0 at generation 1: a generation before that is stale
     await assert.rejects(
-      coordinator.commit('g', { memberId: 'a', generation: 1, offsets: [at('orders', 0, 1)] }),
+      coordinator.commit('g', { memberId: 'a', generation: 0, offsets: [at('orders', 0, 1)] }),
+      code('SY_ERR_GROUP_GENERATION_STALE'),
+    );
+    await assert.rejects(
+      coordinator.commit('g', { memberId: 'a', generation: 3, offsets: [at('orders', 0, 1)] }),
       code('SY_ERR_GROUP_GENERATION_STALE'),
     );
     // b's target includes orders/3 but a still holds it: b may not commit it yet
@@ -40,6 +45,57 @@ describe('GroupCoordinator: fenced commits', () => {
       code('SY_ERR_GROUP_NOT_ASSIGNED'),
     );
     assert.deepEqual(await coordinator.committed('g'), []);
+  });
+
+  it('accepts a commit at a generation the member has not heard of yet for partitions it still holds (KIP-848 member epochs)', async () => {
+    // given a holds orders/0..5 at generation 1, and b's join moved the group to generation 2
+    const { coordinator } = harness();
+    await coordinator.join('g', { memberId: 'a', streams: ['orders'], strategy: 'range' });
+    const b = await coordinator.join('g', { memberId: 'b', streams: ['orders'] });
+    assert.equal(b.generation, 2);
+    // when a, not having heartbeated yet, commits under generation 1: one it keeps, one being revoked
+    await coordinator.commit('g', {
+      memberId: 'a',
+      generation: 1,
+      offsets: [at('orders', 0, 5), at('orders', 4, 7)],
+    });
+    assert.deepEqual(offsetsOf(await coordinator.committed('g')), ['orders/0@5', 'orders/4@7']);
+    // then once a released orders/3..5 and b was granted them (at generation 2), a's commit of them is fenced
+    const a = await coordinator.heartbeat('g', 'a', 1);
+    await coordinator.heartbeat('g', 'a', a.generation, a.assignment);
+    const granted = await coordinator.heartbeat('g', 'b', 2);
+    assert.ok(keys(granted.assignment).includes('orders/4'));
+    await assert.rejects(
+      coordinator.commit('g', { memberId: 'a', generation: 1, offsets: [at('orders', 4, 8)] }),
+      code('SY_ERR_GROUP_NOT_ASSIGNED'),
+    );
+    // and b may not commit under the generation before it was granted them
+    await assert.rejects(
+      coordinator.commit('g', { memberId: 'b', generation: 1, offsets: [at('orders', 4, 9)] }),
+      code('SY_ERR_GROUP_GENERATION_STALE'),
+    );
+    await coordinator.commit('g', { memberId: 'b', generation: 2, offsets: [at('orders', 4, 9)] });
+    assert.deepEqual(offsetsOf(await coordinator.committed('g')), ['orders/0@5', 'orders/4@9']);
+  });
+
+  it('fences a commit from an earlier tenure of a partition the member holds again', async () => {
+    // given a holds everything, hands orders/3..5 to b, and gets them back when b leaves
+    const { coordinator } = harness();
+    await coordinator.join('g', { memberId: 'a', streams: ['orders'], strategy: 'range' });
+    await coordinator.join('g', { memberId: 'b', streams: ['orders'] });
+    const a2 = await coordinator.heartbeat('g', 'a', 1);
+    await coordinator.heartbeat('g', 'a', a2.generation, a2.assignment);
+    await coordinator.heartbeat('g', 'b', 2);
+    await coordinator.leave('g', 'b');
+    const back = await coordinator.heartbeat('g', 'a', 2, a2.assignment);
+    assert.ok(keys(back.assignment).includes('orders/4'));
+    // when a late commit of a's first tenure (generation 1) arrives for orders/4
+    await assert.rejects(
+      coordinator.commit('g', { memberId: 'a', generation: 1, offsets: [at('orders', 4, 1)] }),
+      code('SY_ERR_GROUP_GENERATION_STALE'),
+    );
+    // then orders/0, held all along since generation 1, still takes it
+    await coordinator.commit('g', { memberId: 'a', generation: 1, offsets: [at('orders', 0, 1)] });
   });
 
   it('lets a member commit a partition it is told to revoke, until it releases it', async () => {

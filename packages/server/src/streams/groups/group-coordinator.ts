@@ -156,8 +156,9 @@ export class GroupCoordinator {
 
   /**
    * Commits offsets atomically (one compare-and-set write, retried on conflict). With memberId and
-   * generation the commit is fenced: the member must be live, at the current generation, and hold
-   * every partition (a partition being revoked still counts until released). Without them it is a
+   * generation the commit is fenced: the member must be live and hold every partition (a partition
+   * being revoked still counts until released), at a generation from the one it was granted each
+   * partition at to the current one (`assertMemberMayCommit`). Without them it is a
    * standalone commit, allowed only while the group has no live members.
    */
   async commit(group: string, request: CommitRequest): Promise<void> {

@@ -40,6 +40,8 @@ export class GroupMembership {
   readonly #members = new Map<string, Member>();
   /** Partition key → the member whose `owned` holds it. */
   readonly #holder = new Map<string, string>();
+  /** Partition key → the generation at which its holder was granted it (the holder's epoch for it). */
+  readonly #grantedAt = new Map<string, number>();
 
   constructor(generation: number) {
     this.generation = generation;
@@ -70,6 +72,11 @@ export class GroupMembership {
     return this.#holder.get(partitionKey(stream, partition));
   }
 
+  /** The generation at which the partition's current holder was granted it, if it is held. */
+  grantedAt(stream: string, partition: number): number | undefined {
+    return this.#grantedAt.get(partitionKey(stream, partition));
+  }
+
   /** Adds a member with nothing owned and no target (call `retarget` next). */
   add(member: Omit<Member, 'owned' | 'target' | 'toldToRevoke'>): Member {
     const added: Member = { ...member, owned: new Set(), target: new Set(), toldToRevoke: new Map() };
@@ -81,7 +88,10 @@ export class GroupMembership {
   remove(memberId: string): void {
     const member = this.#members.get(memberId);
     if (member === undefined) return;
-    for (const key of member.owned) this.#holder.delete(key);
+    for (const key of member.owned) {
+      this.#holder.delete(key);
+      this.#grantedAt.delete(key);
+    }
     this.#members.delete(memberId);
     if (this.#members.size === 0) this.strategy = undefined;
   }
@@ -124,6 +134,7 @@ export class GroupMembership {
       if (member.owned.has(key) || this.#holder.has(key)) continue;
       member.owned.add(key);
       this.#holder.set(key, memberId);
+      this.#grantedAt.set(key, this.generation);
     }
     for (const key of member.owned) {
       if (!member.target.has(key) && !member.toldToRevoke.has(key)) member.toldToRevoke.set(key, now);
@@ -180,6 +191,7 @@ export class GroupMembership {
     member.owned.delete(key);
     member.toldToRevoke.delete(key);
     this.#holder.delete(key);
+    this.#grantedAt.delete(key);
   }
 
   /** A partition back in the target is no longer being revoked. */
