@@ -4,6 +4,7 @@ import { isSwitchyardError } from '@switchyard/protocol';
 import { UsageError } from './cli-error.ts';
 import type { CliIo, Command, CommandArgs } from './command.ts';
 import { commands as defaultCommands } from './commands/index.ts';
+import { packageVersion } from './version.ts';
 
 const EXAMPLES = `Examples:
   switchyard start --data-dir ./data
@@ -51,6 +52,7 @@ export function commandList(list: readonly Command[]): string {
   lines.push(
     'Every command takes --help. Client commands take --server URL (or SWITCHYARD_URL;',
     'default http://127.0.0.1:8080); read commands take --json for machine output.',
+    "'switchyard --version' prints the version.",
     '',
     EXAMPLES,
   );
@@ -98,6 +100,10 @@ export async function runCli(
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     (argv.length === 0 ? io.stderr : io.stdout).write(commandList(list));
     return argv.length === 0 ? 2 : 0;
+  }
+  if (argv[0] === '--version') {
+    io.stdout.write(`switchyard ${packageVersion()}\n`);
+    return 0;
   }
   const words = leadingWords(argv);
   const command = findCommand(list, words);
