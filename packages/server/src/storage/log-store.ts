@@ -60,6 +60,12 @@ export interface ReadResult {
   highWatermark: number;
   /** Lowest offset still stored. */
   logStartOffset: number;
+  /**
+   * When present, hands the memory under `data` back to the store for reuse: call it once no
+   * byte of `data` is used any more (for example when the answer holding it has been written
+   * out). Not calling it is always safe; calling it early lets a later read overwrite `data`.
+   */
+  release?: () => void;
 }
 
 /** One partition's append-only log. Appends are serialized by the implementation. */

@@ -30,6 +30,14 @@ interface OpenStream {
 /** Where to start reading, as the offsets API accepts it. */
 export type OffsetSpec = 'earliest' | 'latest' | { timestamp: number };
 
+/**
+ * A fetch frame as the core serves it: `release`, when present, hands the read buffer under
+ * `batches` back to the log once the answer holding it has been written out (ReadResult.release).
+ */
+export interface ServedFrame extends FetchFrame {
+  release?: () => void;
+}
+
 /** What the streams core needs from outside. */
 export interface StreamsDeps {
   kv: KvStore;
@@ -244,12 +252,14 @@ export class Streams {
     maxWaitMs: number,
   ): Promise<ReadResult> {
     const [frame] = await this.fetchMany([{ stream: name, partition, offset }], maxBytes, maxWaitMs);
-    return {
+    const result: ReadResult = {
       data: frame!.batches,
       nextOffset: frame!.nextOffset,
       highWatermark: frame!.highWatermark,
       logStartOffset: frame!.logStartOffset,
     };
+    if (frame!.release !== undefined) result.release = frame!.release;
+    return result;
   }
 
   /**
@@ -261,7 +271,7 @@ export class Streams {
     maxBytes: number,
     maxWaitMs: number,
     signal?: AbortSignal,
-  ): Promise<FetchFrame[]> {
+  ): Promise<ServedFrame[]> {
     const logs = positions.map((p) => this.#log(this.#get(p.stream), p.partition));
     for (let i = 0; i < positions.length; i++) {
       const { stream, partition, offset } = positions[i]!;
@@ -278,7 +288,7 @@ export class Streams {
     }
     const hasData = () => logs.some((log, i) => log.endOffset > positions[i]!.offset);
     if (!hasData() && maxWaitMs > 0) await waitForAppend(logs, maxWaitMs, hasData, signal);
-    const frames: FetchFrame[] = [];
+    const frames: ServedFrame[] = [];
     let budget = maxBytes;
     for (let i = 0; i < positions.length; i++) {
       const { stream, partition, offset } = positions[i]!;
@@ -293,14 +303,16 @@ export class Streams {
               logStartOffset: log.startOffset,
             };
       budget -= r.data.length;
-      frames.push({
+      const frame: ServedFrame = {
         stream,
         partition,
         batches: r.data,
         nextOffset: r.nextOffset,
         highWatermark: r.highWatermark,
         logStartOffset: r.logStartOffset,
-      });
+      };
+      if (r.release !== undefined) frame.release = r.release;
+      frames.push(frame);
       this.#deps.metrics.fetched(stream, r.data.length);
     }
     return frames;

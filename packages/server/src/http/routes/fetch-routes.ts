@@ -1,7 +1,7 @@
 import type { FetchFrame, MultiFetchRequest } from '@switchyard/protocol';
 import { fetchFrameHeaderSize, MEDIA, syError, writeFetchFrameHeader } from '@switchyard/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Streams } from '../../streams/streams.ts';
+import type { ServedFrame, Streams } from '../../streams/streams.ts';
 import { renderRecordsJson } from '../fetch-render.ts';
 import { intParam, jsonBody } from '../http-errors.ts';
 
@@ -39,6 +39,11 @@ export function encodeFetchFrames(frames: readonly FetchFrame[]): Buffer {
   return out;
 }
 
+/** Hands the frames' read buffers back to the log: call once no byte of them is needed. */
+function releaseFrames(frames: readonly ServedFrame[]): void {
+  for (const f of frames) f.release?.();
+}
+
 /** Answers below this size are joined into one Buffer; larger ones go out frame by frame. */
 const JOIN_BELOW_BYTES = 64 * 1024;
 
@@ -47,14 +52,20 @@ const JOIN_BELOW_BYTES = 64 * 1024;
  * batches (the bytes the log read) are written as separate chunks of one corked write, which
  * saves a copy and an allocation the size of the answer per fetch; in the consume profile those
  * allocations drove most of the garbage-collection time (docs/benchmarks.md). `onResponse` hooks
- * still run for a reply sent through `reply.raw`.
+ * still run for a reply sent through `reply.raw`. The read buffers go back to the log when the
+ * response closes: written out in full, or abandoned by the client.
  */
-function sendFetchFrames(reply: FastifyReply, frames: readonly FetchFrame[]): FastifyReply {
+function sendFetchFrames(reply: FastifyReply, frames: readonly ServedFrame[]): FastifyReply {
   let size = 0;
   for (const f of frames) size += fetchFrameHeaderSize(f.stream) + f.batches.length;
-  if (size < JOIN_BELOW_BYTES) return reply.type(MEDIA.recordBatches).send(encodeFetchFrames(frames));
+  if (size < JOIN_BELOW_BYTES) {
+    const body = encodeFetchFrames(frames);
+    releaseFrames(frames);
+    return reply.type(MEDIA.recordBatches).send(body);
+  }
   reply.hijack();
   const res = reply.raw;
+  res.once('close', () => releaseFrames(frames));
   res.writeHead(200, { 'content-type': MEDIA.recordBatches, 'content-length': size });
   res.cork();
   for (const f of frames) {
@@ -94,6 +105,7 @@ export function fetchRoutes(app: FastifyInstance, streams: Streams, limits: Fetc
     const frame = frames[0]!;
     if (wantsBinary(req)) return sendFetchFrames(reply, frames);
     const { json, nextOffset } = renderRecordsJson(frame, offset, maxRecords);
+    releaseFrames(frames);
     return reply
       .type('application/json')
       .send(
@@ -120,6 +132,7 @@ export function fetchRoutes(app: FastifyInstance, streams: Streams, limits: Fetc
     const frames = await streams.fetchMany(body.positions, maxBytes, maxWaitMs, disconnectSignal(reply));
     if (wantsBinary(req)) return sendFetchFrames(reply, frames);
     const parts = frames.map((f, i) => frameJson(f, body.positions[i]!.offset, Number.MAX_SAFE_INTEGER));
+    releaseFrames(frames);
     return reply.type('application/json').send(`{"partitions":[${parts.join(',')}]}`);
   });
 }

@@ -11,6 +11,7 @@ import {
 } from './options.ts';
 import type { EmbeddedPartitionLog } from './partition-log.ts';
 import { openPartition } from './partition-open.ts';
+import { ReadBufferPool } from './read-buffer-pool.ts';
 
 const NAME = /^[A-Za-z0-9._-]{1,256}$/;
 
@@ -22,6 +23,8 @@ export class EmbeddedLogStore implements LogStore {
   readonly options: ResolvedEmbeddedLogOptions;
   readonly #logs = new Map<string, Promise<EmbeddedPartitionLog>>();
   readonly #unlock: () => void;
+  /** Large reads of every partition share these buffers (read-buffer-pool.ts). */
+  readonly #readBuffers = new ReadBufferPool();
   #closed = false;
 
   private constructor(options: ResolvedEmbeddedLogOptions, unlock: () => void) {
@@ -60,7 +63,7 @@ export class EmbeddedLogStore implements LogStore {
     const key = `${stream}/${partition}`;
     let log = this.#logs.get(key);
     if (log === undefined) {
-      log = openPartition(this.options, stream, partition, config);
+      log = openPartition(this.options, stream, partition, config, this.#readBuffers);
       this.#logs.set(key, log);
       log.catch(() => this.#logs.delete(key));
     }

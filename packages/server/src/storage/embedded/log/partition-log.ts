@@ -21,6 +21,7 @@ import type { ResolvedEmbeddedLogOptions } from './options.ts';
 import { PartitionCleaner } from './partition-cleaner.ts';
 import { createActiveSegment, type Preallocator } from './preallocator.ts';
 import { writeProducerSnapshot } from './producer-snapshot.ts';
+import type { ReadBufferPool } from './read-buffer-pool.ts';
 import type { Segment } from './segment.ts';
 import { offsetForTimestampIn, readSegments } from './segment-list.ts';
 import { TailCache } from './tail-cache.ts';
@@ -47,6 +48,8 @@ export interface PartitionParts {
   segments: Segment[];
   producers: ProducerStateTable;
   preallocator: Preallocator;
+  /** Buffers for large reads, shared by the partitions of one store. */
+  readBuffers: ReadBufferPool;
 }
 
 /**
@@ -310,7 +313,14 @@ export class EmbeddedPartitionLog implements PartitionLog {
       // The newest batches come from memory: they are durable, and verified when appended.
       const cached = offset >= this.#tail.startOffset ? this.#tail.read(offset, limit) : null;
       if (cached !== null) return { ...cached, highWatermark: end, logStartOffset: start };
-      const r = await readSegments(this.#segments, offset, limit, verifyChecksumsOnRead, indexIntervalBytes);
+      const r = await readSegments(
+        this.#segments,
+        offset,
+        limit,
+        verifyChecksumsOnRead,
+        indexIntervalBytes,
+        this.#p.readBuffers,
+      );
       // Null: compaction removed every record from `offset` to the end, so continue at the end.
       const found = r ?? { data: EMPTY, nextOffset: end };
       return { ...found, highWatermark: this.#endOffset, logStartOffset: this.startOffset };

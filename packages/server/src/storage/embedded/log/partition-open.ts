@@ -9,6 +9,7 @@ import { MAX_SEGMENT_BYTES, type ResolvedEmbeddedLogOptions } from './options.ts
 import { EmbeddedPartitionLog } from './partition-log.ts';
 import { createActiveSegment, Preallocator } from './preallocator.ts';
 import { restoreProducerState } from './producer-snapshot.ts';
+import type { ReadBufferPool } from './read-buffer-pool.ts';
 import { openSealedSegment, recoverActiveSegment } from './recovery.ts';
 import type { Segment } from './segment.ts';
 
@@ -52,6 +53,7 @@ export async function openPartition(
   stream: string,
   partition: number,
   config: PartitionLogConfig,
+  readBuffers: ReadBufferPool,
 ): Promise<EmbeddedPartitionLog> {
   validatePartitionConfig(config);
   const dir = join(options.dataDir, 'logs', stream, String(partition));
@@ -96,6 +98,7 @@ export async function openPartition(
       segments,
       producers,
       preallocator,
+      readBuffers,
     });
   } catch (err) {
     for (const s of segments) s.retire();

@@ -1,3 +1,4 @@
+import type { ReadBufferPool } from './read-buffer-pool.ts';
 import type { Segment, SegmentRead } from './segment.ts';
 
 /** The segment whose base offset is the greatest at or below `offset` (segments sorted, non-empty). */
@@ -23,13 +24,14 @@ export async function readSegments(
   maxBytes: number,
   verify: boolean,
   interval: number,
+  pool: ReadBufferPool,
 ): Promise<SegmentRead | null> {
   let seg: Segment | undefined = segmentFor(segments, offset);
   while (seg !== undefined) {
     seg.acquire();
     let r: SegmentRead | null;
     try {
-      r = await seg.read(offset, maxBytes, verify, interval);
+      r = await seg.read(offset, maxBytes, verify, interval, pool);
     } finally {
       seg.release();
     }

@@ -8,8 +8,9 @@ import {
   syError,
 } from '@switchyard/protocol';
 import { BatchCursor } from './batch-cursor.ts';
-import { datasync, readAt, segmentFileName } from './file-io.ts';
+import { datasync, readInto, segmentFileName } from './file-io.ts';
 import { OffsetIndex } from './offset-index.ts';
+import type { ReadBufferPool } from './read-buffer-pool.ts';
 import { TIME_INDEX_ENTRY, TimeIndex } from './time-index.ts';
 
 /** What a segment knows when it is constructed (by creation, by opening, or by recovery). */
@@ -33,6 +34,8 @@ export interface SegmentInit {
 export interface SegmentRead {
   data: Buffer;
   nextOffset: number;
+  /** Hands the buffer under `data` back to the read pool, when it came from there. */
+  release?: () => void;
 }
 
 /**
@@ -202,6 +205,7 @@ export class Segment {
     maxBytes: number,
     verify: boolean,
     interval: number,
+    pool: ReadBufferPool,
   ): Promise<SegmentRead | null> {
     if (offset >= this.nextOffset) return null;
     const index = await this.#indexes();
@@ -211,7 +215,15 @@ export class Segment {
     let want = Math.max(maxBytes, 1) + interval + 4096;
     for (;;) {
       if (pos >= size) return null;
-      const buf = await readAt(this.fd, pos, Math.min(want, size - pos));
+      const length = Math.min(want, size - pos);
+      const lease = pool.take(length);
+      let buf: Buffer;
+      try {
+        buf = lease.buf.subarray(0, await readInto(this.fd, lease.buf, 0, length, pos));
+      } catch (err) {
+        lease.release?.();
+        throw err;
+      }
       let p = 0;
       let start = -1;
       let firstSize = 0;
@@ -226,6 +238,7 @@ export class Segment {
         p += firstSize;
       }
       if (start < 0 || start + firstSize > buf.length) {
+        lease.release?.();
         if (pos + p >= size) return null;
         pos += p;
         want = Math.max(want, start < 0 ? 0 : firstSize);
@@ -238,13 +251,18 @@ export class Segment {
         if (q + n > buf.length || (q > start && q + n - start > maxBytes)) break;
         if (verify) {
           const problem = batchProblem(buf, q, q + n);
-          if (problem !== null) throw this.#corrupt(problem);
+          if (problem !== null) {
+            lease.release?.();
+            throw this.#corrupt(problem);
+          }
         }
         next = buf.readInt32BE(q) * 4294967296 + buf.readUInt32BE(q + 4) + buf.readInt32BE(q + 23) + 1;
         prevEnd = next;
         q += n;
       }
-      return { data: buf.subarray(start, q), nextOffset: next };
+      const read: SegmentRead = { data: buf.subarray(start, q), nextOffset: next };
+      if (lease.release !== undefined) read.release = lease.release;
+      return read;
     }
   }
 
