@@ -160,6 +160,9 @@ export async function consumeLean(o: ConsumeOptions): Promise<ThroughputResult> 
       inFlight = fetch(next);
       sent = next;
     }
+    // Let the event loop put the next fetch on the wire before the synchronous walk: a request
+    // is written only once the agent hands it a socket, on a later tick.
+    if (inFlight !== null) await new Promise((resolve) => setImmediate(resolve));
     const walked = positions.map((p) => ({ ...p }));
     count += walkFetch(res.body, walked);
     if (count >= o.events || performance.now() >= deadline) {
