@@ -12,15 +12,22 @@ export interface Position {
 }
 
 let at = 0;
-/** Reads a zigzag varint at `at`, advancing it. */
+/** Reads a zigzag varint at `at`, advancing it; one- and two-byte values (most) take a short path. */
 function varint(buf: Buffer): number {
-  let shift = 0;
-  let raw = 0;
+  const b0 = buf[at++]!;
+  if (b0 < 0x80) return (b0 >>> 1) ^ -(b0 & 1);
+  const b1 = buf[at++]!;
+  if (b1 < 0x80) {
+    const raw = (b0 & 0x7f) | (b1 << 7);
+    return (raw >>> 1) ^ -(raw & 1);
+  }
+  let raw = (b0 & 0x7f) + (b1 & 0x7f) * 128;
+  let scale = 16384;
   for (;;) {
     const b = buf[at++]!;
-    raw += (b & 0x7f) * 2 ** shift;
+    raw += (b & 0x7f) * scale;
     if (b < 0x80) break;
-    shift += 7;
+    scale *= 128;
   }
   return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
 }
