@@ -55,6 +55,10 @@ export const ERRORS = {
     'Producer {producerId} is not known to partition {partition} (new, or idle longer than the producer expiry) and sent sequence {sequence}; a producer starts at 0: get a new producer id and resend',
   ),
   SY_ERR_PRODUCER_FENCED: e(409, 'Producer {producerId} epoch {epoch} is fenced by a newer epoch {current}'),
+  SY_ERR_IDEMPOTENCY_KEY_REUSED: e(
+    422,
+    'Idempotency-Key {key} was already used on stream {stream} for a different request (another body or content type); use a new key for a new request',
+  ),
   SY_ERR_COMPACTED_KEY_REQUIRED: e(400, 'Stream {stream} is compacted: every event needs a key'),
   SY_ERR_GROUP_NOT_FOUND: e(404, 'Consumer group {group} does not exist'),
   SY_ERR_GROUP_MEMBER_UNKNOWN: e(409, 'Member {member} is not in group {group}; rejoin the group', true),

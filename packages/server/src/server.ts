@@ -74,6 +74,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     kv,
     windowMs: config.idempotencyWindowMs,
     maxBytes: config.idempotencyMaxBytes,
+    streamExists: (s) => streams.partitionCount(s) !== undefined,
   });
   const groups = new GroupCoordinator({ kv, partitionsOf: (s) => streams.partitionCount(s) });
   registerGroupMetrics(registry, groups, streams);

@@ -192,6 +192,36 @@ describe('streams API', () => {
     assert.equal(described.body.partitionInfo[0].endOffset, 2);
   });
 
+  it('refuses an Idempotency-Key reused for another request, and forgets keys with their stream', async () => {
+    await s.json('POST', '/v1/streams', { name: 'idem-reuse' });
+    const send = (value: string, key = 'req-1') =>
+      s.json('POST', '/v1/streams/idem-reuse/records', { records: [{ value }] }, { 'idempotency-key': key });
+    assert.equal((await send('first')).status, 200);
+    const reused = await send('another body');
+    assert.equal(reused.status, 422);
+    assert.equal(reused.body.error.code, 'SY_ERR_IDEMPOTENCY_KEY_REUSED');
+    assert.match(reused.body.error.message, /req-1/);
+    const cloudEvent = await s.request('/v1/streams/idem-reuse/records', {
+      method: 'POST',
+      headers: { 'content-type': 'application/cloudevents+json', 'idempotency-key': 'req-1' },
+      body: JSON.stringify({ records: [{ value: 'first' }] }),
+    });
+    assert.equal(cloudEvent.status, 422, 'another content type is another request');
+    assert.equal((await s.json('GET', '/v1/streams/idem-reuse')).body.partitionInfo[0].endOffset, 1);
+    assert.equal((await send('first')).status, 200, 'the same request still gets its answer');
+
+    assert.equal((await s.json('DELETE', '/v1/streams/idem-reuse')).status, 204);
+    await s.json('POST', '/v1/streams', { name: 'idem-reuse' });
+    const again = await send('first');
+    assert.equal(again.status, 200);
+    assert.equal(
+      (await s.json('GET', '/v1/streams/idem-reuse')).body.partitionInfo[0].endOffset,
+      1,
+      'the new stream wrote the request instead of answering from the deleted one',
+    );
+    assert.equal((await s.json('DELETE', '/v1/streams/nothing-here')).status, 404);
+  });
+
   it('serves health, readiness, metrics and the OpenAPI document', async () => {
     assert.equal((await s.json('GET', '/healthz')).status, 200);
     assert.equal((await s.json('GET', '/readyz')).body.status, 'ready');

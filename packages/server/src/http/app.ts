@@ -69,7 +69,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
 
   operationRoutes(app, deps);
-  streamRoutes(app, deps.streams);
+  streamRoutes(app, deps.streams, deps.idempotency);
   produceRoutes(app, deps.streams, {
     limits: deps.limits,
     idempotency: deps.idempotency,

@@ -109,4 +109,36 @@ describe('produce answer codec', () => {
     assert.deepEqual(packAnswer(odd), odd);
     assert.deepEqual(unpackAnswer(packAnswer(odd)), odd);
   });
+
+  it('refuses a key reused with another fingerprint, also after a reopen, and runs nothing', async () => {
+    const kv = new MemoryKvStore();
+    const store = await IdempotencyStore.open({ kv, windowMs: 1000, maxBytes: 1 << 20 });
+    const c = counter();
+    assert.deepEqual(await store.run('s', 'k', c.work, 'body-a'), answer(0));
+    await assert.rejects(store.run('s', 'k', c.work, 'body-b'), { code: 'SY_ERR_IDEMPOTENCY_KEY_REUSED' });
+    const reopened = await IdempotencyStore.open({ kv, windowMs: 1000, maxBytes: 1 << 20 });
+    await assert.rejects(reopened.run('s', 'k', c.work, 'body-b'), { code: 'SY_ERR_IDEMPOTENCY_KEY_REUSED' });
+    assert.deepEqual(await reopened.run('s', 'k', c.work, 'body-a'), answer(0));
+    assert.equal(c.calls, 1);
+  });
+
+  it('forgets the keys of a deleted stream, in memory, on disk and at open', async () => {
+    const kv = new MemoryKvStore();
+    const store = await IdempotencyStore.open({ kv, windowMs: 1000, maxBytes: 1 << 20 });
+    const c = counter();
+    await store.run('gone', 'k', c.work);
+    await store.run('kept', 'k', c.work);
+    await store.forgetStream('gone');
+    assert.equal(store.size, 1);
+    assert.deepEqual(await store.run('gone', 'k', c.work), answer(2), 'runs again');
+    const reopened = await IdempotencyStore.open({
+      kv,
+      windowMs: 1000,
+      maxBytes: 1 << 20,
+      streamExists: (s) => s === 'kept',
+    });
+    assert.equal(reopened.size, 1, 'keys of a stream that no longer exists are dropped at open');
+    assert.equal((await kv.list('idempotency/')).length, 1);
+    assert.deepEqual(await reopened.run('kept', 'k', c.work), answer(1));
+  });
 });

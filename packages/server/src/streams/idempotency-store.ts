@@ -8,11 +8,16 @@
  * two leaves records whose request was never acknowledged; its retry writes them again (the
  * at-least-once of a request without a key). Requests without a key never come here.
  *
+ * A key names one request: reused with a different request (another body or content type, told
+ * by the fingerprint the caller gives) it is refused, as the IETF Idempotency-Key draft asks, and
+ * the keys of a stream are forgotten when the stream is deleted, so a stream created again under
+ * the same name never answers from its predecessor.
+ *
  * Memory is bounded by `maxBytes` (the metadata store keeps its map in memory): past it the
  * oldest keys are forgotten before their window ends.
  */
 import { createHash } from 'node:crypto';
-import type { ProduceResponse } from '@switchyard/protocol';
+import { type ProduceResponse, syError } from '@switchyard/protocol';
 import type { KvStore } from '../storage/kv-store.ts';
 import type { StoredAnswer } from './produce-answer-codec.ts';
 import { packAnswer, unpackAnswer } from './produce-answer-codec.ts';
@@ -38,6 +43,8 @@ interface StoredKey {
   k: string;
   /** expiry, ms since the epoch */
   e: number;
+  /** fingerprint of the request (absent in keys stored before fingerprints) */
+  f?: string;
   /** the answer */
   a: StoredAnswer | ProduceResponse;
 }
@@ -46,6 +53,7 @@ interface Entry {
   expires: number;
   kvKey: string;
   bytes: number;
+  fingerprint: string | undefined;
   /** The first attempt while it runs; afterwards the answer is read back from the store. */
   pending: Promise<ProduceResponse> | undefined;
 }
@@ -69,21 +77,26 @@ export class IdempotencyStore {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Loads the keys still inside their window and forgets the rest. */
-  static async open(options: IdempotencyStoreOptions): Promise<IdempotencyStore> {
+  /**
+   * Loads the keys still inside their window and forgets the rest, and the keys of streams
+   * `streamExists` denies (deleted while the server was down, or by a crash mid-delete).
+   */
+  static async open(
+    options: IdempotencyStoreOptions & { streamExists?: (stream: string) => boolean },
+  ): Promise<IdempotencyStore> {
     const store = new IdempotencyStore(options);
     const now = store.#now();
     const live: { id: string; entry: Entry }[] = [];
     for (const { key, value } of await options.kv.list(PREFIX)) {
       const stored = JSON.parse(value.toString('utf8')) as StoredKey;
-      if (stored.e <= now || options.windowMs === 0) {
+      if (stored.e <= now || options.windowMs === 0 || options.streamExists?.(stored.s) === false) {
         await options.kv.delete(key);
         continue;
       }
       const bytes = value.length + key.length + ENTRY_OVERHEAD;
       live.push({
         id: `${stored.s}\u0000${stored.k}`,
-        entry: { expires: stored.e, kvKey: key, bytes, pending: undefined },
+        entry: { expires: stored.e, kvKey: key, bytes, fingerprint: stored.f, pending: undefined },
       });
     }
     live.sort((a, b) => a.entry.expires - b.entry.expires);
@@ -92,13 +105,25 @@ export class IdempotencyStore {
     return store;
   }
 
-  /** Runs `work` once per (stream, key) within the window; later calls get the first answer. */
-  async run(stream: string, key: string, work: () => Promise<ProduceResponse>): Promise<ProduceResponse> {
+  /**
+   * Runs `work` once per (stream, key) within the window; later calls get the first answer. A
+   * later call whose `fingerprint` differs from the first one's is refused
+   * (`SY_ERR_IDEMPOTENCY_KEY_REUSED`) and runs nothing.
+   */
+  async run(
+    stream: string,
+    key: string,
+    work: () => Promise<ProduceResponse>,
+    fingerprint = '',
+  ): Promise<ProduceResponse> {
     if (this.#windowMs === 0) return work();
     const id = `${stream}\u0000${key}`;
     const now = this.#now();
     const hit = this.#entries.get(id);
     if (hit !== undefined && hit.expires > now) {
+      if (hit.fingerprint !== undefined && hit.fingerprint !== fingerprint) {
+        throw syError('SY_ERR_IDEMPOTENCY_KEY_REUSED', { key, stream });
+      }
       if (hit.pending !== undefined) return hit.pending;
       const stored = await this.#kv.get(hit.kvKey);
       if (stored !== undefined)
@@ -109,6 +134,7 @@ export class IdempotencyStore {
       expires: now + this.#windowMs,
       kvKey: kvKeyOf(id),
       bytes: ENTRY_OVERHEAD,
+      fingerprint,
       pending: undefined,
     };
     const pending = this.#first(stream, key, entry, work);
@@ -135,6 +161,7 @@ export class IdempotencyStore {
   ): Promise<ProduceResponse> {
     const answer = await work();
     const stored: StoredKey = { s: stream, k: key, e: entry.expires, a: packAnswer(answer) };
+    if (entry.fingerprint !== undefined) stored.f = entry.fingerprint;
     const value = Buffer.from(JSON.stringify(stored));
     // Before the answer goes out: an acknowledged write must find its key after a crash.
     await this.#kv.put(entry.kvKey, value);
@@ -150,6 +177,18 @@ export class IdempotencyStore {
     for (const [id, entry] of this.#entries) {
       if (entry.expires > now && this.#bytes <= this.#maxBytes) break;
       if (entry.pending !== undefined) continue;
+      this.#remove(id, entry);
+      deletes.push(this.#kv.delete(entry.kvKey));
+    }
+    await Promise.all(deletes);
+  }
+
+  /** Forgets every key of `stream` (it is being deleted); resolves once they are gone from the store. */
+  async forgetStream(stream: string): Promise<void> {
+    const prefix = `${stream}\u0000`;
+    const deletes: Promise<void>[] = [];
+    for (const [id, entry] of this.#entries) {
+      if (!id.startsWith(prefix)) continue;
       this.#remove(id, entry);
       deletes.push(this.#kv.delete(entry.kvKey));
     }

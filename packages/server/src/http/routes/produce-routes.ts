@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ProduceResponse } from '@switchyard/protocol';
 import { decodeProduceFrames, IDEMPOTENCY_KEY_HEADER, MEDIA, syError } from '@switchyard/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -14,6 +15,17 @@ import { mediaType } from '../http-errors.ts';
 import type { InFlightGate } from '../in-flight-gate.ts';
 
 /** Settings of the produce route. */
+/** What makes two produce requests the same request: content type, CloudEvents headers and body. */
+function fingerprint(req: FastifyRequest): string {
+  const hash = createHash('sha256');
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (name === 'content-type' || name.startsWith('ce-')) hash.update(`${name}:${String(value)}\n`);
+  }
+  const body = req.body as Buffer | undefined;
+  if (body !== undefined) hash.update(body);
+  return hash.digest('base64url');
+}
+
 export interface ProduceRouteOptions {
   limits: BodyLimits;
   /** Deduplicates requests with an `Idempotency-Key`. */
@@ -57,7 +69,7 @@ export function produceRoutes(app: FastifyInstance, streams: Streams, options: P
     try {
       const key = req.headers[IDEMPOTENCY_KEY_HEADER];
       if (typeof key === 'string' && key !== '') {
-        return await options.idempotency.run(req.params.stream, key, () => produce(req));
+        return await options.idempotency.run(req.params.stream, key, () => produce(req), fingerprint(req));
       }
       return await produce(req);
     } finally {

@@ -1,6 +1,7 @@
 import type { CreateStreamRequest, StreamSettings } from '@switchyard/protocol';
 import { syError } from '@switchyard/protocol';
 import type { FastifyInstance } from 'fastify';
+import type { IdempotencyStore } from '../../streams/idempotency-store.ts';
 import type { OffsetSpec, Streams } from '../../streams/streams.ts';
 import { jsonBody } from '../http-errors.ts';
 
@@ -20,7 +21,7 @@ export function parseOffsetSpec(at: string | undefined): OffsetSpec {
 }
 
 /** Stream management: create, list, describe, update, delete, offsets. */
-export function streamRoutes(app: FastifyInstance, streams: Streams): void {
+export function streamRoutes(app: FastifyInstance, streams: Streams, idempotency: IdempotencyStore): void {
   app.post('/v1/streams', async (req, reply) => {
     const info = await streams.create(jsonBody<CreateStreamRequest>(req));
     return reply.code(201).send(info);
@@ -31,6 +32,9 @@ export function streamRoutes(app: FastifyInstance, streams: Streams): void {
     streams.update(req.params.stream, jsonBody<StreamSettings>(req)),
   );
   app.delete<NameParams>('/v1/streams/:stream', async (req, reply) => {
+    streams.describe(req.params.stream); // 404 for an unknown stream before anything is forgotten
+    // Keys first: a crash between the two may only cost a duplicate, never a stale answer.
+    await idempotency.forgetStream(req.params.stream);
     await streams.delete(req.params.stream);
     return reply.code(204).send();
   });
