@@ -1,14 +1,15 @@
 /**
  * One side of the end-to-end latency workload, run as its own process by bench/streams.ts:
  * `producer` sends `rate` events/s open-loop on a 1 ms timer (one binary request per tick, the
- * send time from process.hrtime inside each event); `consumer` long-polls as a group member,
- * parses each event and records now − send time. Results go back over IPC.
+ * send time from process.hrtime inside each event) over one pipelined keep-alive connection;
+ * `consumer` long-polls as a group member on one connection and commits on another, parses each
+ * event and records now − send time. Results go back over IPC.
  * Usage: tsx latency-role.ts <producer|consumer> <url> <stream> <rate> <warmupS> <durationS>
  */
 import { MEDIA } from '../../packages/protocol/src/index.ts';
 import { binaryProduceBody } from './events.ts';
 import { walkFetch } from './fetch-walk.ts';
-import { LoadClient } from './http-load.ts';
+import { RawHttpConnection } from './raw-http.ts';
 import { percentiles } from './stats.ts';
 
 const [role, url, stream, rateArg, warmArg, durArg] = process.argv.slice(2);
@@ -19,10 +20,12 @@ const total = Math.round(rate * (warmS + durS));
 const warmCount = Math.round(rate * warmS);
 const nowNs = () => Number(process.hrtime.bigint());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const client = new LoadClient(url!, 16);
 const send = (m: unknown) => process.send?.(m);
+const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 
 async function producer(): Promise<void> {
+  const client = new RawHttpConnection(url!);
+  await client.ready();
   const acks: number[] = [];
   const pending = new Set<Promise<void>>();
   let errors = 0;
@@ -38,7 +41,7 @@ async function producer(): Promise<void> {
       const body = binaryProduceBody(0, first, due - first, ts);
       sent = due;
       const p = client
-        .request('POST', `/v1/streams/${stream}/records`, body, { 'content-type': MEDIA.recordBatches })
+        .request('POST', `/v1/streams/${stream}/records`, body, MEDIA.recordBatches)
         .then(
           () => {
             // One sample per event, as the peers measure publish→ack.
@@ -55,15 +58,26 @@ async function producer(): Promise<void> {
     await sleep(1);
   }
   await Promise.all(pending);
+  client.close();
   const elapsedS = (nowNs() - t0) / 1e9;
   send({ result: { ...percentiles(acks), sent, errors, achievedRate: Math.round(sent / elapsedS) } });
 }
 
 async function consumer(): Promise<void> {
-  const join = await client.json<{ generation: number; assignment: { stream: string; partition: number }[] }>(
+  // Fetches long-poll on one connection; commits go on another so they never queue behind a poll.
+  const fetcher = new RawHttpConnection(url!);
+  const committer = new RawHttpConnection(url!);
+  await Promise.all([fetcher.ready(), committer.ready()]);
+  const joined = await fetcher.request(
+    'POST',
     '/v1/groups/latency/members',
-    { memberId: 'latency-consumer', streams: [stream] },
+    json({ memberId: 'latency-consumer', streams: [stream] }),
+    'application/json',
   );
+  const join = JSON.parse(joined.toString('utf8')) as {
+    generation: number;
+    assignment: { stream: string; partition: number }[];
+  };
   const positions = join.assignment.map((a) => ({ stream: a.stream, partition: a.partition, offset: 0 }));
   send({ ready: true });
   const lats: number[] = [];
@@ -75,12 +89,14 @@ async function consumer(): Promise<void> {
   const commitNow = (): void => {
     dirty = false;
     const offsets = positions.map((p) => ({ stream: p.stream, partition: p.partition, offset: p.offset }));
-    committing = client
-      .json<void>('/v1/groups/latency/offsets', {
-        memberId: 'latency-consumer',
-        generation: join.generation,
-        offsets,
-      })
+    committing = committer
+      .request(
+        'POST',
+        '/v1/groups/latency/offsets',
+        json({ memberId: 'latency-consumer', generation: join.generation, offsets }),
+        'application/json',
+      )
+      .then(() => {})
       .catch(() => {})
       .finally(() => {
         committing = null;
@@ -88,18 +104,21 @@ async function consumer(): Promise<void> {
       });
   };
   const stopAt = nowNs() + (warmS + durS + 20) * 1e9;
-  const fetchBody = () => Buffer.from(JSON.stringify({ positions, maxWaitMs: 1000, maxBytes: 1 << 20 }));
+  const fetchBody = () => json({ positions, maxWaitMs: 1000, maxBytes: 1 << 20 });
   const onValue = (buf: Buffer, start: number, end: number) => {
     const now = nowNs();
     const e = JSON.parse(buf.toString('utf8', start, end)) as { seq: number; ts: number };
     if (e.seq >= warmCount) lats.push(now - e.ts);
   };
   while (got < total && nowNs() < stopAt) {
-    const res = await client.request('POST', '/v1/fetch', fetchBody(), {
-      'content-type': 'application/json',
-      accept: MEDIA.recordBatches,
-    });
-    const n = walkFetch(res.body, positions, onValue);
+    const answer = await fetcher.request(
+      'POST',
+      '/v1/fetch',
+      fetchBody(),
+      'application/json',
+      MEDIA.recordBatches,
+    );
+    const n = walkFetch(answer, positions, onValue);
     got += n;
     if (n > 0) {
       if (committing === null) commitNow();
@@ -107,13 +126,11 @@ async function consumer(): Promise<void> {
     }
   }
   for (let i = 0; i < 100 && committing !== null; i++) await committing;
+  fetcher.close();
+  committer.close();
   send({ result: { ...percentiles(lats), received: got, expected: total } });
 }
 
-try {
-  if (role === 'producer') await producer();
-  else if (role === 'consumer') await consumer();
-  else throw new Error(`unknown role ${role}`);
-} finally {
-  client.close();
-}
+if (role === 'producer') await producer();
+else if (role === 'consumer') await consumer();
+else throw new Error(`unknown role ${role}`);
