@@ -9,6 +9,9 @@ import type { Leaf } from './value-tests.ts';
 /** One step of the trie of named paths. */
 export class PathNode {
   readonly children = new Map<string, PathNode>();
+  /** The children's keys and nodes side by side, for a scan by identity (JSON.parse internalizes keys). */
+  childKeys: string[] = [];
+  childNodes: PathNode[] = [];
   /** The field id when some condition names exactly this path; -1 otherwise. */
   fieldId = -1;
   /** Acquisitions of this path or a path below it, for pruning on removal. */
@@ -24,6 +27,31 @@ export class PathNode {
   constructor(key: string) {
     this.keyBytes = Buffer.from(key, 'utf8');
     this.keyHash = hashBytes(this.keyBytes, 0, this.keyBytes.length);
+  }
+
+  /** Adds a child step. */
+  link(key: string, child: PathNode): void {
+    this.children.set(key, child);
+    this.childKeys = [...this.childKeys, key];
+    this.childNodes = [...this.childNodes, child];
+    const bucket = this.byHash.get(child.keyHash);
+    if (bucket === undefined) this.byHash.set(child.keyHash, [child]);
+    else bucket.push(child);
+  }
+
+  /** Removes a child step. */
+  unlink(key: string): void {
+    const child = this.children.get(key);
+    if (child === undefined) return;
+    this.children.delete(key);
+    const i = this.childKeys.indexOf(key);
+    this.childKeys = this.childKeys.filter((_, j) => j !== i);
+    this.childNodes = this.childNodes.filter((_, j) => j !== i);
+    const bucket = this.byHash.get(child.keyHash);
+    if (bucket !== undefined) {
+      bucket.splice(bucket.indexOf(child), 1);
+      if (bucket.length === 0) this.byHash.delete(child.keyHash);
+    }
   }
 
   /** The node reached by following dot-separated steps of one event key, or undefined. */
@@ -62,10 +90,7 @@ export class PathRegistry {
       let child = node.children.get(step);
       if (child === undefined) {
         child = new PathNode(step);
-        node.children.set(step, child);
-        const bucket = node.byHash.get(child.keyHash);
-        if (bucket === undefined) node.byHash.set(child.keyHash, [child]);
-        else bucket.push(child);
+        node.link(step, child);
       }
       child.refs++;
       node = child;
@@ -98,13 +123,7 @@ export class PathRegistry {
       const node = trail[i] as PathNode;
       node.refs--;
       if (node.refs > 0) continue;
-      const parent = trail[i - 1] as PathNode;
-      parent.children.delete(steps[i - 1] as string);
-      const bucket = parent.byHash.get(node.keyHash);
-      if (bucket !== undefined) {
-        bucket.splice(bucket.indexOf(node), 1);
-        if (bucket.length === 0) parent.byHash.delete(node.keyHash);
-      }
+      (trail[i - 1] as PathNode).unlink(steps[i - 1] as string);
     }
     leaf.own--;
     if (leaf.own <= 0 && leaf.fieldId >= 0) {
@@ -191,15 +210,30 @@ export function collectParsed(root: PathNode, event: unknown, fields: EventField
     walkObject(root, event as Record<string, unknown>, fields, -1);
 }
 
+/** Up to this many named children, an event key is found by comparing keys rather than by a map lookup. */
+const SCAN_LIMIT = 8;
+
 function walkObject(
   node: PathNode,
   object: Record<string, unknown>,
   fields: EventFields,
   chain: number,
 ): void {
-  const children = node.children;
+  const keys = node.childKeys;
+  const nodes = node.childNodes;
+  const count = keys.length;
   for (const key in object) {
-    let child = children.get(key);
+    let child: PathNode | undefined;
+    if (count <= SCAN_LIMIT) {
+      for (let i = 0; i < count; i++) {
+        if (keys[i] === key) {
+          child = nodes[i];
+          break;
+        }
+      }
+    } else {
+      child = node.children.get(key);
+    }
     if (child === undefined) {
       if (key.indexOf('.') < 0) continue;
       child = node.descend(key);

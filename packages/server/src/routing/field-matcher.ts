@@ -54,24 +54,39 @@ function edit<T>(list: T[] | null, target: T, add: boolean): T[] | null {
   return list.length === 0 ? null : list;
 }
 
+// Which indexes a FieldMatcher holds, so that collect reads one field before touching any index.
+const STRING1 = 1;
+const STRINGS = 2;
+const AFFIXES = 4;
+const NUMBER1 = 8;
+const NUMBERS = 16;
+const RANGES = 32;
+const LITERALS = 64;
+const OTHERS = 128;
+const EXISTS = 256;
+
 /** All value tests on one field from one state, each leading to a target. */
 export class FieldMatcher<T> {
+  /** The field this index reads, for the owner's use; declared first to share a cache line with the hot fields. */
+  fieldId = -1;
+  /** Bits of the indexes that are not empty. */
+  #has = 0;
   // Exact values: the first key inline (most transitions have one), further keys in a map.
   #string1: string | null = null;
   #string1Targets: T[] | null = null;
   #strings: Map<string, T[]> | null = null;
-  #number1 = 0;
-  #number1Targets: T[] | null = null;
-  #numbers: Map<number, T[]> | null = null;
-  #true: T[] | null = null;
-  #false: T[] | null = null;
-  #null: T[] | null = null;
   #prefix: AffixIndex<T> | null = null;
   #suffix: AffixIndex<T> | null = null;
   #foldPrefix: AffixIndex<T> | null = null;
   #foldSuffix: AffixIndex<T> | null = null;
+  #number1 = 0;
+  #number1Targets: T[] | null = null;
+  #numbers: Map<number, T[]> | null = null;
   #ranges: NumericIndex<T> | null = null;
-  #others: { test: ValueTest; target: T }[] = [];
+  #true: T[] | null = null;
+  #false: T[] | null = null;
+  #null: T[] | null = null;
+  #others: { test: ValueTest; target: T }[] | null = null;
   /** Targets of `exists: true`: any leaf. */
   #exists: T[] | null = null;
   /** Targets of `exists: false`: taken only when the field has no leaf in the event. */
@@ -80,11 +95,27 @@ export class FieldMatcher<T> {
   /** Registers one test. */
   add(test: ValueTest, target: T): void {
     this.#apply(test, target, true);
+    this.#refresh();
   }
 
   /** Unregisters a test added with the same arguments. */
   remove(test: ValueTest, target: T): void {
     this.#apply(test, target, false);
+    this.#refresh();
+  }
+
+  #refresh(): void {
+    const used = (index: { size: number } | null) => index !== null && index.size > 0;
+    this.#has =
+      (this.#string1Targets !== null ? STRING1 : 0) |
+      (used(this.#strings) ? STRINGS : 0) |
+      ([this.#prefix, this.#suffix, this.#foldPrefix, this.#foldSuffix].some(used) ? AFFIXES : 0) |
+      (this.#number1Targets !== null ? NUMBER1 : 0) |
+      (used(this.#numbers) ? NUMBERS : 0) |
+      (used(this.#ranges) ? RANGES : 0) |
+      (this.#true !== null || this.#false !== null || this.#null !== null ? LITERALS : 0) |
+      (this.#others !== null ? OTHERS : 0) |
+      (this.#exists !== null ? EXISTS : 0);
   }
 
   #apply(test: ValueTest, target: T, add: boolean): void {
@@ -159,10 +190,11 @@ export class FieldMatcher<T> {
   }
 
   #other(test: ValueTest, target: T, add: boolean): void {
-    if (add) this.#others.push({ test, target });
-    else {
+    if (add) this.#others = [...(this.#others ?? []), { test, target }];
+    else if (this.#others !== null) {
       const i = this.#others.findIndex((o) => o.test === test && o.target === target);
       if (i >= 0) this.#others.splice(i, 1);
+      if (this.#others.length === 0) this.#others = null;
     }
   }
 
@@ -191,27 +223,30 @@ export class FieldMatcher<T> {
 
   /** Pushes onto `out` the target of every test that `leaf` passes (exists included; absence excluded). */
   collect(leaf: Leaf, out: TargetStack<T>): void {
+    const has = this.#has;
     if (typeof leaf === 'string') {
-      if (this.#string1 === leaf) pushAll(this.#string1Targets, out);
-      if (this.#strings !== null) pushAll(this.#strings.get(leaf), out);
-      if (this.#prefix !== null) this.#prefix.collect(leaf, out);
-      if (this.#suffix !== null) this.#suffix.collect(leaf, out);
-      if (this.#foldPrefix !== null) this.#foldPrefix.collect(leaf, out);
-      if (this.#foldSuffix !== null) this.#foldSuffix.collect(leaf, out);
+      if ((has & STRING1) !== 0 && this.#string1 === leaf) pushAll(this.#string1Targets, out);
+      if ((has & STRINGS) !== 0) pushAll((this.#strings as Map<string, T[]>).get(leaf), out);
+      if ((has & AFFIXES) !== 0) {
+        if (this.#prefix !== null) this.#prefix.collect(leaf, out);
+        if (this.#suffix !== null) this.#suffix.collect(leaf, out);
+        if (this.#foldPrefix !== null) this.#foldPrefix.collect(leaf, out);
+        if (this.#foldSuffix !== null) this.#foldSuffix.collect(leaf, out);
+      }
     } else if (typeof leaf === 'number') {
-      if (this.#number1Targets !== null && this.#number1 === leaf) pushAll(this.#number1Targets, out);
-      if (this.#numbers !== null) pushAll(this.#numbers.get(leaf === 0 ? 0 : leaf), out);
-      if (this.#ranges !== null) this.#ranges.collect(leaf, out);
-    } else if (leaf === null) {
-      pushAll(this.#null, out);
-    } else {
-      pushAll(leaf ? this.#true : this.#false, out);
+      if ((has & NUMBER1) !== 0 && this.#number1 === leaf) pushAll(this.#number1Targets, out);
+      if ((has & NUMBERS) !== 0) pushAll((this.#numbers as Map<number, T[]>).get(leaf === 0 ? 0 : leaf), out);
+      if ((has & RANGES) !== 0) (this.#ranges as NumericIndex<T>).collect(leaf, out);
+    } else if ((has & LITERALS) !== 0) {
+      pushAll(leaf === null ? this.#null : leaf ? this.#true : this.#false, out);
     }
-    const others = this.#others;
-    for (let i = 0; i < others.length; i++) {
-      const o = others[i] as { test: ValueTest; target: T };
-      if (leafPasses(o.test, leaf)) out.push(o.target);
+    if ((has & OTHERS) !== 0) {
+      const others = this.#others as { test: ValueTest; target: T }[];
+      for (let i = 0; i < others.length; i++) {
+        const o = others[i] as { test: ValueTest; target: T };
+        if (leafPasses(o.test, leaf)) out.push(o.target);
+      }
     }
-    pushAll(this.#exists, out);
+    if ((has & EXISTS) !== 0) pushAll(this.#exists, out);
   }
 }

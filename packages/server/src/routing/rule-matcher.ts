@@ -35,7 +35,6 @@ class Transition extends FieldMatcher<NameState> {
   #oneKey: string | null = null;
   #one: ConditionEntry | null = null;
   #more: Map<string, ConditionEntry> | null = null;
-  readonly fieldId: number;
   constructor(fieldId: number) {
     super();
     this.fieldId = fieldId;
