@@ -97,12 +97,9 @@ export class AffixIndex<T> {
   }
 
   #same(key: string, s: string): boolean {
+    if (!this.#folded) return this.#reversed ? s.endsWith(key) : s.startsWith(key);
     const n = key.length;
     const offset = this.#reversed ? s.length - n : 0;
-    if (!this.#folded) {
-      for (let i = 0; i < n; i++) if (key.charCodeAt(i) !== s.charCodeAt(offset + i)) return false;
-      return true;
-    }
     for (let i = 0; i < n; i++)
       if (foldCode(key.charCodeAt(i)) !== foldCode(s.charCodeAt(offset + i))) return false;
     return true;
@@ -133,9 +130,22 @@ export class AffixIndex<T> {
       li = 1;
     }
     const n = s.length;
+    let next = li < count ? (lengths[li] as number) : n + 1;
+    if (next > n) return;
     const reversed = this.#reversed;
     const folded = this.#folded;
-    let next = li < count ? (lengths[li] as number) : n + 1;
+    if (!reversed && !folded) {
+      // The common case (prefixes, wildcard heads), without the per-character branches.
+      for (let i = 0; next <= n; i++) {
+        h = Math.imul(h ^ s.charCodeAt(i), PRIME);
+        if (i + 1 === next) {
+          this.#hit(h, next, s, out);
+          li++;
+          next = li < count ? (lengths[li] as number) : n + 1;
+        }
+      }
+      return;
+    }
     for (let i = 0; i < n && next <= n; i++) {
       let c = s.charCodeAt(reversed ? n - 1 - i : i);
       if (folded) c = foldCode(c);
