@@ -8,6 +8,7 @@ export class StreamMetrics {
   readonly #bytes: Counter<'stream'>;
   readonly #fetchBytes: Counter<'stream'>;
   readonly #appendSeconds: Histogram<'stream'>;
+  readonly #waitingPolls: Gauge;
   readonly #tracked = new Map<string, readonly PartitionLog[]>();
   readonly #children = new Map<
     string,
@@ -44,6 +45,11 @@ export class StreamMetrics {
       help: 'Time from append call to durable acknowledgement, per partition append',
       labelNames: ['stream'],
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
+      registers,
+    });
+    this.#waitingPolls = new Gauge({
+      name: 'switchyard_fetch_waiting_polls',
+      help: 'Fetches long polling for data right now (as Kafka fetch purgatory size)',
       registers,
     });
     const tracked = this.#tracked;
@@ -104,6 +110,11 @@ export class StreamMetrics {
     c.records.inc(records);
     c.bytes.inc(bytes);
     c.append.observe(ms / 1000);
+  }
+
+  /** A long poll starts (+1) or stops (-1) waiting. */
+  waiting(delta: 1 | -1): void {
+    this.#waitingPolls.inc(delta);
   }
 
   /** Records bytes served by a fetch. */

@@ -287,7 +287,14 @@ export class Streams {
       }
     }
     const hasData = () => logs.some((log, i) => log.endOffset > positions[i]!.offset);
-    if (!hasData() && maxWaitMs > 0) await waitForAppend(logs, maxWaitMs, hasData, signal);
+    if (!hasData() && maxWaitMs > 0) {
+      this.#deps.metrics.waiting(1);
+      try {
+        await waitForAppend(logs, maxWaitMs, hasData, signal);
+      } finally {
+        this.#deps.metrics.waiting(-1);
+      }
+    }
     const frames: ServedFrame[] = [];
     let budget = maxBytes;
     for (let i = 0; i < positions.length; i++) {

@@ -18,10 +18,17 @@ function wantsBinary(req: FastifyRequest): boolean {
   return (req.headers.accept ?? '').includes(MEDIA.recordBatches);
 }
 
-/** An AbortSignal that fires when the client goes away, so a long poll stops waiting. */
+/**
+ * An AbortSignal that fires when the client goes away, so a long poll stops waiting. A response
+ * that was written out also closes; aborting then would only build an AbortError (a DOMException
+ * with a stack trace) per fetch that nothing waits for any more.
+ */
 function disconnectSignal(reply: FastifyReply): AbortSignal {
   const ac = new AbortController();
-  reply.raw.once('close', () => ac.abort());
+  const res = reply.raw;
+  res.once('close', () => {
+    if (!res.writableFinished) ac.abort();
+  });
   return ac.signal;
 }
 
