@@ -1,10 +1,14 @@
 /**
  * One write-ahead log file of the embedded KV. Appends go to an explicit position (so a truncated
- * torn tail is overwritten) and are made durable with fdatasync; the store batches frames so one
- * write and one sync cover everything that arrived while the previous sync ran (group commit).
+ * torn tail is overwritten) through a descriptor opened with O_DSYNC, so each is durable when its
+ * one write returns: one thread-pool job per group instead of a write and then an fdatasync, as
+ * the log engine does (docs/adr/0004-log-engine.md). The store batches frames so one write covers
+ * everything that arrived while the previous one ran (group commit).
  */
+import { closeSync, constants, openSync } from 'node:fs';
 import { type FileHandle, open as openFile, readFile } from 'node:fs/promises';
 import { syError } from '@switchyard/protocol';
+import { writeAll } from '../log/file-io.ts';
 import { storageError } from '../storage-error.ts';
 import { fsyncDir, walPath } from './kv-files.ts';
 import { type KvFrame, parseFrames, WAL_MAGIC } from './kv-frame.ts';
@@ -20,14 +24,20 @@ export interface WalContents {
 export class KvWal {
   readonly gen: number;
   readonly #handle: FileHandle;
-  readonly #fsync: boolean;
+  /** Where appends go: an O_DSYNC descriptor of the same file unless fsync is off. */
+  readonly #appendFd: number;
   #size: number;
 
-  private constructor(gen: number, handle: FileHandle, size: number, fsync: boolean) {
+  private constructor(gen: number, handle: FileHandle, size: number, appendFd: number) {
     this.gen = gen;
     this.#handle = handle;
     this.#size = size;
-    this.#fsync = fsync;
+    this.#appendFd = appendFd;
+  }
+
+  static #opened(dir: string, gen: number, handle: FileHandle, size: number, fsync: boolean): KvWal {
+    const fd = fsync ? openSync(walPath(dir, gen), constants.O_WRONLY | constants.O_DSYNC) : handle.fd;
+    return new KvWal(gen, handle, size, fd);
   }
 
   /** Creates an empty WAL of generation `gen` durably (magic written and synced, directory synced). */
@@ -41,7 +51,7 @@ export class KvWal {
       await handle.close();
       throw storageError(err, `cannot create ${walPath(dir, gen)}`);
     }
-    return new KvWal(gen, handle, WAL_MAGIC.length, fsync);
+    return KvWal.#opened(dir, gen, handle, WAL_MAGIC.length, fsync);
   }
 
   /**
@@ -85,7 +95,7 @@ export class KvWal {
       await handle.truncate(validEnd);
       if (fsync) await handle.datasync();
     }
-    return { contents: { frames, truncatedBytes }, wal: new KvWal(gen, handle, validEnd, fsync) };
+    return { contents: { frames, truncatedBytes }, wal: KvWal.#opened(dir, gen, handle, validEnd, fsync) };
   }
 
   /** Bytes in the file. */
@@ -93,24 +103,15 @@ export class KvWal {
     return this.#size;
   }
 
-  /** Writes `data` at the end and, unless fsync is off, waits for fdatasync. */
+  /** Writes `data` at the end; unless fsync is off, it is on disk when this resolves. */
   async append(data: Buffer): Promise<void> {
-    let written = 0;
-    while (written < data.length) {
-      const { bytesWritten } = await this.#handle.write(
-        data,
-        written,
-        data.length - written,
-        this.#size + written,
-      );
-      written += bytesWritten;
-    }
+    await writeAll(this.#appendFd, [data], this.#size, data.length);
     this.#size += data.length;
-    if (this.#fsync) await this.#handle.datasync();
   }
 
   /** Closes the file. */
   async close(): Promise<void> {
+    if (this.#appendFd !== this.#handle.fd) closeSync(this.#appendFd);
     await this.#handle.close();
   }
 }
