@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AffixIndex } from './affix-index.ts';
 import { TargetStack } from './field-matcher.ts';
+import { prng } from './test-support.ts';
+import { foldString } from './value-tests.ts';
 import { parseWildcard } from './wildcard.ts';
 
 function hits(index: AffixIndex<string>, s: string): string[] {
@@ -40,5 +42,52 @@ describe('AffixIndex', () => {
     assert.deepEqual(hits(index, 'user7@example.com'), ['w']);
     assert.deepEqual(hits(index, 'user7@example.org'), []);
     assert.deepEqual(hits(index, 'admin@example.com'), []);
+  });
+
+  it('answers the same as a linear scan while growing past the list size and shrinking back (seeded)', () => {
+    const rand = prng(7);
+    const alphabet = ['a', 'b', 'A', 'B'];
+    const word = (max: number) =>
+      Array.from({ length: Math.floor(rand() * max) }, () => alphabet[Math.floor(rand() * 4)]).join('');
+    for (const reversed of [false, true]) {
+      for (const folded of [false, true]) {
+        const index = new AffixIndex<string>({ reversed, folded });
+        const live = new Map<string, { key: string; kind: 'prefix' | 'exact' }>();
+        const norm = (s: string) => (folded ? foldString(s) : s);
+        const expected = (s: string) =>
+          [...live]
+            .filter(([, { key, kind }]) => {
+              const k = norm(key);
+              const v = norm(s);
+              if (kind === 'exact') return k === v;
+              return reversed ? v.endsWith(k) : v.startsWith(k);
+            })
+            .map(([id]) => id)
+            .sort();
+        let next = 0;
+        for (let step = 0; step < 400; step++) {
+          // Grow to about 20 keys, then shrink to none, twice.
+          const growing = step % 200 < 100 ? rand() < 0.7 : rand() < 0.2;
+          if (growing || live.size === 0) {
+            const entry = { key: word(4), kind: rand() < 0.7 ? ('prefix' as const) : ('exact' as const) };
+            const id = `t${next++}`;
+            live.set(id, entry);
+            index.add(entry.key, entry.kind, id);
+          } else {
+            const [id, entry] = [...live][Math.floor(rand() * live.size)] as [
+              string,
+              { key: string; kind: 'prefix' | 'exact' },
+            ];
+            live.delete(id);
+            index.remove(entry.key, entry.kind, id);
+          }
+          assert.equal(index.size, live.size);
+          for (let k = 0; k < 5; k++) {
+            const s = word(6);
+            assert.deepEqual(hits(index, s), expected(s), `${reversed} ${folded} ${s}`);
+          }
+        }
+      }
+    }
   });
 });

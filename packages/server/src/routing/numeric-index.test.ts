@@ -45,4 +45,34 @@ describe('NumericIndex', () => {
       );
     }
   });
+
+  it('scans a few ranges and indexes many, with the same answers across the switch (seeded)', () => {
+    const rand = prng(9);
+    const index = new NumericIndex<number>();
+    const live = new Map<number, { low: number; high: number }>();
+    let next = 0;
+    for (let step = 0; step < 300; step++) {
+      if (step % 100 < 50 || live.size === 0) {
+        const low = Math.floor(rand() * 20);
+        const r = { low, high: low + Math.floor(rand() * 5) + 1 };
+        live.set(next, r);
+        index.add(r.low, false, r.high, true, next++);
+      } else {
+        const [id, r] = [...live][Math.floor(rand() * live.size)] as [number, { low: number; high: number }];
+        live.delete(id);
+        index.remove(r.low, false, r.high, true, id);
+      }
+      const x = Math.floor(rand() * 26);
+      const out = new TargetStack<number>();
+      index.collect(x, out);
+      const want = [...live]
+        .filter(([, r]) => x >= r.low && x < r.high)
+        .map(([id]) => id)
+        .sort((a, b) => a - b);
+      assert.deepEqual(
+        out.items.slice(0, out.top).sort((a, b) => a - b),
+        want,
+      );
+    }
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * Numeric ranges of one field, indexed for stabbing queries: sorted by lower bound with a running maximum of the
  * upper bounds, so a query scans back only over ranges that can still contain the value. Rebuilt lazily after
- * changes (one sort per burst of adds), never on the match path unless something changed.
+ * changes (one sort per burst of adds), never on the match path unless something changed. A few ranges are
+ * simply scanned.
  */
 import type { TargetStack } from './field-matcher.ts';
 import { inRange } from './value-tests.ts';
@@ -14,11 +15,16 @@ interface RangeEntry<T> {
   readonly target: T;
 }
 
+/** Most ranges scanned one by one; with more the index is sorted. */
+const SMALL = 8;
+
+const NO_HIGHS = new Float64Array(0);
+
 /** A set of numeric ranges, each with a target. */
 export class NumericIndex<T> {
   #entries: RangeEntry<T>[] = [];
   #sorted = true;
-  #maxHigh: Float64Array = new Float64Array(0);
+  #maxHigh: Float64Array = NO_HIGHS;
 
   get size(): number {
     return this.#entries.length;
@@ -26,7 +32,10 @@ export class NumericIndex<T> {
 
   /** Adds a range. */
   add(low: number, lowOpen: boolean, high: number, highOpen: boolean, target: T): void {
-    this.#entries.push({ low, lowOpen, high, highOpen, target });
+    // Copied while short: exact capacity for the many one-range indexes.
+    const entry = { low, lowOpen, high, highOpen, target };
+    if (this.#entries.length < SMALL) this.#entries = [...this.#entries, entry];
+    else this.#entries.push(entry);
     this.#sorted = false;
   }
 
@@ -59,8 +68,15 @@ export class NumericIndex<T> {
 
   /** Pushes onto `out` the target of every range containing `x`. */
   collect(x: number, out: TargetStack<T>): void {
-    if (!this.#sorted) this.#rebuild();
     const entries = this.#entries;
+    if (entries.length <= SMALL) {
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i] as RangeEntry<T>;
+        if (inRange(e, x)) out.push(e.target);
+      }
+      return;
+    }
+    if (!this.#sorted) this.#rebuild();
     // Last entry whose lower bound is <= x.
     let lo = 0;
     let hi = entries.length;
