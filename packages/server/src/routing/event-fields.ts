@@ -100,6 +100,16 @@ export class PathRegistry {
     return node.fieldId;
   }
 
+  /** The field id of a path in use, or -1. */
+  fieldId(steps: readonly string[]): number {
+    let node: PathNode | undefined = this.root;
+    for (const step of steps) {
+      node = node.children.get(step);
+      if (node === undefined) return -1;
+    }
+    return node.fieldId;
+  }
+
   /** How many conditions name exactly this path now. */
   uses(steps: readonly string[]): number {
     let node: PathNode | undefined = this.root;

@@ -9,7 +9,7 @@ import { conditionKey, ordered, splitExactLists } from './condition-chain.ts';
 import { collectParsed, EventFields, PathRegistry } from './event-fields.ts';
 import { FieldMatcher, TargetStack } from './field-matcher.ts';
 import { compilePattern, type PatternOptions } from './pattern-parser.ts';
-import type { CompiledPattern, ValueTest } from './pattern-types.ts';
+import type { CompiledPattern, FieldCondition, ValueTest } from './pattern-types.ts';
 import { collectRaw } from './raw-event-scanner.ts';
 
 /** Shared by states without transitions; replaced, never mutated. */
@@ -69,16 +69,17 @@ class Transition extends FieldMatcher<NameState> {
   }
 }
 
+/** One condition of a chain as removal finds it again: the state it leaves, the transition and its key. */
 interface BranchStep {
   readonly from: NameState;
   readonly transition: Transition;
   readonly key: string;
-  readonly steps: readonly string[];
 }
 
 class RuleRecord {
   stamp = 0;
-  branches: BranchStep[][] = [];
+  /** Each chain's conditions in chain order; the states are found again from them on removal. */
+  chains: (readonly FieldCondition[])[] = [];
   readonly id: string;
   readonly pattern: CompiledPattern;
   constructor(id: string, pattern: CompiledPattern) {
@@ -125,9 +126,9 @@ export class RuleMatcher {
     if (this.#rules.has(ruleId)) this.remove(ruleId);
     const record = new RuleRecord(ruleId, compiled);
     for (const branch of compiled.branches.flatMap(splitExactLists)) {
-      const steps: BranchStep[] = [];
+      const chain = ordered(branch, (c) => this.#paths.uses(c.steps));
       let state = this.#root;
-      for (const condition of ordered(branch, (c) => this.#paths.uses(c.steps))) {
+      for (const condition of chain) {
         const fieldId = this.#paths.acquire(condition.steps);
         let transition = state.transitions.find((t) => t.fieldId === fieldId);
         if (transition === undefined) {
@@ -142,13 +143,11 @@ export class RuleMatcher {
           for (const test of condition.tests) transition.add(test, entry.state);
         }
         entry.refs++;
-        steps.push({ from: state, transition, key, steps: condition.steps });
         state = entry.state;
       }
       state.rules = state.rules === null ? [record] : grown(state.rules, record);
-      record.branches.push(steps.slice());
+      record.chains = grown(record.chains, chain);
     }
-    record.branches = record.branches.slice();
     this.#rules.set(ruleId, record);
   }
 
@@ -157,7 +156,8 @@ export class RuleMatcher {
     const record = this.#rules.get(ruleId);
     if (record === undefined) return false;
     this.#rules.delete(ruleId);
-    for (const steps of record.branches) {
+    for (const chain of record.chains) {
+      const steps = this.#stepsOf(chain);
       const last = steps[steps.length - 1];
       const end = last === undefined ? this.#root : (last.transition.get(last.key) as ConditionEntry).state;
       if (end.rules !== null) {
@@ -168,7 +168,7 @@ export class RuleMatcher {
         const step = steps[i] as BranchStep;
         const entry = step.transition.get(step.key) as ConditionEntry;
         entry.refs--;
-        this.#paths.release(step.steps);
+        this.#paths.release((chain[i] as FieldCondition).steps);
         if (entry.refs > 0) continue;
         step.transition.delete(step.key);
         for (const test of entry.tests) step.transition.remove(test, entry.state);
@@ -180,13 +180,27 @@ export class RuleMatcher {
     return true;
   }
 
+  /** The states a chain of a present rule passes through, found again from its conditions. */
+  #stepsOf(chain: readonly FieldCondition[]): BranchStep[] {
+    const steps: BranchStep[] = [];
+    let state = this.#root;
+    for (const condition of chain) {
+      const fieldId = this.#paths.fieldId(condition.steps);
+      const transition = state.transitions.find((t) => t.fieldId === fieldId) as Transition;
+      const key = conditionKey(condition);
+      steps.push({ from: state, transition, key });
+      state = (transition.get(key) as ConditionEntry).state;
+    }
+    return steps;
+  }
+
   /**
    * Rebuilds the automaton with the rules in chain order, so that states walked together were allocated
    * together: after rules arrived in random order this makes matching large rule sets markedly faster (cache
    * locality; see docs/benchmarks.md). Costs about as much as adding every rule again; results do not change.
    */
   compact(): void {
-    const chainKey = (record: RuleRecord) => record.branches[0]?.map((step) => step.key).join('\u0001') ?? '';
+    const chainKey = (record: RuleRecord) => record.chains[0]?.map(conditionKey).join('\u0001') ?? '';
     const records = [...this.#rules.values()]
       .map((record) => ({ record, key: chainKey(record) }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
