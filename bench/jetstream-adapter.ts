@@ -19,6 +19,7 @@ const scale = quick ? 1 : 4;
 const RECORD_BYTES = 200;
 const config: PartitionLogConfig = {
   segmentBytes: 1 << 30,
+  segmentMs: null,
   retentionMs: null,
   retentionBytes: null,
   cleanupPolicy: 'delete',

@@ -30,6 +30,7 @@ const appendRecords = quick ? 2_000_000 : 6_000_000;
 const largeLogBytes = quick ? 1 << 30 : 4 * (1 << 30);
 const config: PartitionLogConfig = {
   segmentBytes: 128 * 1024 * 1024,
+  segmentMs: null,
   retentionMs: null,
   retentionBytes: null,
   cleanupPolicy: 'delete',

@@ -35,6 +35,12 @@ export interface StreamSettings {
   deleteRetentionMs?: number;
   /** Segment file size at which a partition rolls to a new segment. */
   segmentBytes?: number;
+  /**
+   * Roll a partition's segment once its first record is this old, even when it is not full, so
+   * retention and compaction reach a partition that fills slowly (Kafka's segment.ms); null rolls
+   * by size only.
+   */
+  segmentMs?: number | null;
 }
 
 /** `POST /v1/streams` body. */
@@ -59,6 +65,7 @@ export interface StreamInfo {
   cleanupPolicy: CleanupPolicy;
   deleteRetentionMs: number;
   segmentBytes: number;
+  segmentMs: number | null;
   createdAt: string;
   /** Present on describe. */
   partitionInfo?: PartitionInfo[];

@@ -23,6 +23,7 @@ export interface ServerConfig {
   maxPartitions: number;
   defaultRetentionMs: number;
   segmentBytes: number;
+  segmentMs: number;
   tailCacheBytes: number;
   cleanIntervalMs: number;
 }
@@ -102,6 +103,13 @@ export const SETTINGS: readonly Setting[] = [
   s('maxPartitions', 'int', 1024, 'Most partitions a stream may have', { min: 1 }),
   s('defaultRetentionMs', 'int', 7 * 24 * 3_600_000, 'Retention of a stream created without one', { min: 1 }),
   s('segmentBytes', 'int', 128 * MiB, 'Default segment file size', { min: 4096 }),
+  s(
+    'segmentMs',
+    'int',
+    7 * 24 * 3_600_000,
+    "Default age of a segment's first record at which it rolls, full or not (Kafka's segment.ms)",
+    { min: 1 },
+  ),
   s(
     'tailCacheBytes',
     'int',

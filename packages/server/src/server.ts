@@ -67,6 +67,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
       maxPartitions: config.maxPartitions,
       defaultRetentionMs: config.defaultRetentionMs,
       defaultSegmentBytes: config.segmentBytes,
+      defaultSegmentMs: config.segmentMs,
     },
     metrics: new StreamMetrics(registry),
   });

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { partitionForKey } from '@switchyard/protocol';
+import { EmbeddedKvStore } from '../src/storage/embedded/kv/embedded-kv-store.ts';
 import type { TestServer } from './helpers/in-process.ts';
 import { startTestServer } from './helpers/in-process.ts';
 
@@ -43,6 +47,28 @@ describe('streams API', () => {
     const gone = await s.json('GET', '/v1/streams/orders');
     assert.equal(gone.status, 404);
     assert.equal(gone.body.error.code, 'SY_ERR_STREAM_NOT_FOUND');
+  });
+
+  it('rolls segments by age as well as size: segmentMs defaults to 7 days, can be set or turned off', async () => {
+    const week = 7 * 24 * 3_600_000;
+    assert.equal((await s.json('POST', '/v1/streams', { name: 'aged' })).body.segmentMs, week);
+    const hourly = await s.json('POST', '/v1/streams', { name: 'hourly', segmentMs: 3_600_000 });
+    assert.equal(hourly.status, 201);
+    assert.equal((await s.json('GET', '/v1/streams/hourly')).body.segmentMs, 3_600_000);
+    const off = await s.json('PATCH', '/v1/streams/hourly', { segmentMs: null });
+    assert.equal(off.body.segmentMs, null);
+    for (const bad of [0, -5, 1.5, 'soon']) {
+      const r = await s.json('PATCH', '/v1/streams/hourly', { segmentMs: bad });
+      assert.equal(r.status, 400, JSON.stringify(bad));
+      assert.equal(r.body.error.code, 'SY_ERR_STREAM_CONFIG_INVALID');
+      assert.match(r.body.error.message, /segmentMs/);
+    }
+    assert.equal(
+      (await s.json('GET', '/v1/streams/hourly')).body.segmentMs,
+      null,
+      'a rejected update changes nothing',
+    );
+    for (const name of ['aged', 'hourly']) await s.json('DELETE', `/v1/streams/${name}`);
   });
 
   it('rejects bad definitions with clear 4xx errors and changes nothing', async () => {
@@ -236,5 +262,33 @@ describe('streams API', () => {
     const unknown = await s.json('GET', '/v2/nothing');
     assert.equal(unknown.status, 404);
     assert.equal(unknown.body.error.code, 'SY_ERR_REQUEST_NOT_FOUND');
+  });
+});
+
+describe('stream definitions stored by an earlier version', () => {
+  it('take the server default for settings they lack (segmentMs)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-olddef-'));
+    const kv = await EmbeddedKvStore.open({ dir: join(dataDir, 'meta') });
+    const old = {
+      name: 'legacy',
+      partitions: 2,
+      retentionMs: 86_400_000,
+      retentionBytes: null,
+      cleanupPolicy: 'delete',
+      deleteRetentionMs: 86_400_000,
+      segmentBytes: 1 << 20,
+      createdAt: '2026-11-01T00:00:00.000Z',
+    };
+    await kv.create('streams/legacy', Buffer.from(JSON.stringify(old)));
+    await kv.close();
+    const s = await startTestServer({ segmentMs: 3_600_000 }, dataDir);
+    try {
+      const described = await s.json('GET', '/v1/streams/legacy');
+      assert.equal(described.status, 200);
+      assert.equal(described.body.partitions, 2);
+      assert.equal(described.body.segmentMs, 3_600_000);
+    } finally {
+      await s.destroy();
+    }
   });
 });

@@ -218,6 +218,7 @@ export const openApiDocument = {
           cleanupPolicy: { enum: ['delete', 'compact', 'compact,delete'] },
           deleteRetentionMs: { type: 'integer' },
           segmentBytes: { type: 'integer' },
+          segmentMs: { type: ['integer', 'null'] },
         },
       },
       CreateStream: {

@@ -17,6 +17,12 @@ export type FsyncPolicy = 'always' | 'interval' | 'never';
 export interface PartitionLogConfig {
   /** Roll to a new segment once the active one reaches this size. */
   segmentBytes: number;
+  /**
+   * Roll once the active segment's first record is this old (checked by `clean`), so retention and
+   * compaction reach data of a slowly filling partition; null rolls by size only. Adapters that keep
+   * no segments (JetStream) ignore it.
+   */
+  segmentMs: number | null;
   /** Delete whole segments whose newest record is older than this; null keeps forever. */
   retentionMs: number | null;
   /** Delete oldest whole segments while the partition is larger than this; null = no limit. */

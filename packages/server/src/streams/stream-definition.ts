@@ -10,14 +10,19 @@ export interface StreamLimits {
   maxPartitions: number;
   defaultRetentionMs: number | null;
   defaultSegmentBytes: number;
+  defaultSegmentMs: number | null;
 }
 
-/** Defaults: one partition, 7 days of retention (Kafka's), 128 MiB segments, at most 1,024 partitions. */
+/**
+ * Defaults: one partition, 7 days of retention (Kafka's), 128 MiB segments rolled after 7 days at
+ * the latest (Kafka's segment.ms), at most 1,024 partitions.
+ */
 export const DEFAULT_STREAM_LIMITS: StreamLimits = {
   defaultPartitions: 1,
   maxPartitions: 1024,
   defaultRetentionMs: 7 * 24 * 3600 * 1000,
   defaultSegmentBytes: 128 * 1024 * 1024,
+  defaultSegmentMs: 7 * 24 * 3600 * 1000,
 };
 
 const NAME = /^[A-Za-z0-9._-]{1,256}$/;
@@ -52,6 +57,7 @@ const SETTINGS = new Set([
   'cleanupPolicy',
   'deleteRetentionMs',
   'segmentBytes',
+  'segmentMs',
 ]);
 
 function checkKnown(input: object, allowed: Set<string>): void {
@@ -72,6 +78,7 @@ function applySettings(base: StreamDefinition, s: StreamSettings, limits: Stream
     next.deleteRetentionMs = integer(s.deleteRetentionMs, 'deleteRetentionMs', 0);
   if (s.segmentBytes !== undefined)
     next.segmentBytes = integer(s.segmentBytes, 'segmentBytes', 4096, 2 ** 31 - 1);
+  if (s.segmentMs !== undefined) next.segmentMs = nullableInteger(s.segmentMs, 'segmentMs', 1);
   if (s.cleanupPolicy !== undefined) {
     if (!POLICIES.includes(s.cleanupPolicy)) invalid(`cleanupPolicy must be one of ${POLICIES.join(', ')}`);
     next.cleanupPolicy = s.cleanupPolicy;
@@ -95,6 +102,7 @@ export function resolveStreamDefinition(
     cleanupPolicy: 'delete',
     deleteRetentionMs: 24 * 3600 * 1000,
     segmentBytes: limits.defaultSegmentBytes,
+    segmentMs: limits.defaultSegmentMs,
     createdAt: now.toISOString(),
   };
   return applySettings(base, req, limits);

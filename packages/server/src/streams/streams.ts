@@ -50,6 +50,7 @@ export interface StreamsDeps {
 function logConfig(def: StreamDefinition): PartitionLogConfig {
   return {
     segmentBytes: def.segmentBytes,
+    segmentMs: def.segmentMs,
     retentionMs: def.retentionMs,
     retentionBytes: def.retentionBytes,
     cleanupPolicy: def.cleanupPolicy,
@@ -79,7 +80,9 @@ export class Streams {
   static async open(deps: StreamsDeps): Promise<Streams> {
     const streams = new Streams(deps);
     for (const entry of await deps.kv.list(KEY_PREFIX)) {
-      const def = JSON.parse(entry.value.toString('utf8')) as StreamDefinition;
+      const stored = JSON.parse(entry.value.toString('utf8')) as Partial<StreamDefinition>;
+      // Definitions stored before a setting existed take its server default.
+      const def = { segmentMs: deps.limits.defaultSegmentMs, ...stored } as StreamDefinition;
       await streams.#attach(def, entry.revision);
     }
     return streams;

@@ -46,6 +46,12 @@ describe('switchyard CLI against a real server', () => {
     assert.equal((JSON.parse(updated.out) as { partitions: number }).partitions, 3);
     const described = await cli(['stream', 'describe', 'cli-s']);
     assert.match(described.out, /partitions\s+3/);
+    assert.match(described.out, /segments\s+128 MiB or 7d old, whichever comes first/);
+    const byAge = await cli(['stream', 'update', 'cli-s', '--segment-ms', '3600000', '--json']);
+    assert.equal((JSON.parse(byAge.out) as { segmentMs: number }).segmentMs, 3_600_000);
+    const bySize = await cli(['stream', 'update', 'cli-s', '--segment-ms', 'none']);
+    assert.equal(bySize.code, 0, bySize.err);
+    assert.match((await cli(['stream', 'describe', 'cli-s'])).out, /segments\s+128 MiB, rolled by size only/);
     assert.match(described.out, /PARTITION\s+START\s+END\s+RECORDS\s+SIZE\n\s+0\s+0\s+0\s+0/);
     assert.equal((await cli(['stream', 'delete', 'cli-s'])).code, 0);
     const missing = await cli(['stream', 'describe', 'cli-s']);

@@ -11,6 +11,7 @@ const SETTINGS_OPTIONS = {
   'cleanup-policy': { type: 'string' },
   'delete-retention-ms': { type: 'string' },
   'segment-bytes': { type: 'string' },
+  'segment-ms': { type: 'string' },
 } as const;
 
 const SETTINGS_HELP = `  --partitions N              Number of partitions (can only grow)
@@ -18,7 +19,8 @@ const SETTINGS_HELP = `  --partitions N              Number of partitions (can o
   --retention-bytes B|none    Per-partition size limit; none for no limit
   --cleanup-policy P          delete | compact | compact,delete
   --delete-retention-ms MS    How long tombstones survive compaction
-  --segment-bytes B           Segment file size`;
+  --segment-bytes B           Segment file size
+  --segment-ms MS|none        Roll a segment once its first record is this old (none: by size only)`;
 
 const POLICIES: readonly CleanupPolicy[] = ['delete', 'compact', 'compact,delete'];
 
@@ -48,6 +50,8 @@ export function settingsFrom(values: CommandArgs['values']): StreamSettings {
   if (deleteRetentionMs !== undefined) s.deleteRetentionMs = deleteRetentionMs;
   const segmentBytes = intOption(values['segment-bytes'], 'segment-bytes', 1);
   if (segmentBytes !== undefined) s.segmentBytes = segmentBytes;
+  const segmentMs = nullable(values['segment-ms'], 'segment-ms');
+  if (segmentMs !== undefined) s.segmentMs = segmentMs;
   return s;
 }
 
@@ -61,7 +65,7 @@ function describeText(s: StreamInfo): string {
     `partitions        ${s.partitions}`,
     `retention         ${duration(s.retentionMs)}, ${bytes(s.retentionBytes)} per partition`,
     `cleanup policy    ${s.cleanupPolicy} (tombstones kept ${duration(s.deleteRetentionMs)})`,
-    `segment size      ${bytes(s.segmentBytes)}`,
+    `segments          ${bytes(s.segmentBytes)}${s.segmentMs === null ? ', rolled by size only' : ` or ${duration(s.segmentMs)} old, whichever comes first`}`,
     `created           ${s.createdAt}`,
     '',
   ].join('\n');

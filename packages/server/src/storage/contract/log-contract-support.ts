@@ -21,6 +21,7 @@ export interface LogStoreFixture {
 /** Default partition config of the suite: large segments, no retention. */
 export const CONTRACT_CONFIG: PartitionLogConfig = {
   segmentBytes: 1024 * 1024,
+  segmentMs: null,
   retentionMs: null,
   retentionBytes: null,
   cleanupPolicy: 'delete',

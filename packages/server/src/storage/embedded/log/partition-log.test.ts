@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { isSwitchyardError } from '@switchyard/protocol';
-import { readAll, textBatch } from '../../contract/log-contract.ts';
+import { encodeRecordBatch, isSwitchyardError } from '@switchyard/protocol';
+import { readAll, T0, textBatch } from '../../contract/log-contract.ts';
 import { EmbeddedLogStore } from './index.ts';
 import { partitionDir, segmentFiles, tempDir, testConfig } from './test-support.ts';
 
@@ -148,6 +148,50 @@ describe('embedded partition log', () => {
       assert.equal((await again.append(textBatch('more', 1))).baseOffset, end);
       await second.close();
     } finally {
+      await first.close();
+      await remove();
+    }
+  });
+
+  it('rolls a segment by the age of its first record (segmentMs), so compaction reaches a slow partition', async () => {
+    const { dir, remove } = await tempDir();
+    const config = testConfig({ segmentMs: 60_000, cleanupPolicy: 'compact' });
+    const keyed = (key: string, value: string, timestamp: number) =>
+      encodeRecordBatch([{ key: Buffer.from(key), value: Buffer.from(value) }], { timestamp });
+    const first = await EmbeddedLogStore.open({ dataDir: dir });
+    let second: EmbeddedLogStore | undefined;
+    try {
+      const log = await first.open('slow', 0, config);
+      const pdir = partitionDir(dir, 'slow');
+      // More than one index interval, so recovery later starts its walk past the first batch.
+      for (let i = 0; i < 60; i++) await log.append(keyed(`k${i % 3}`, `v${i}-${'x'.repeat(80)}`, T0 + i));
+      const before = log.sizeBytes;
+      assert.equal(await log.clean(T0 + 30_000), 0);
+      assert.equal((await segmentFiles(pdir)).length, 1, 'young: no roll');
+      assert.ok((await log.clean(T0 + 70_000)) > 0, 'rolled, then compacted');
+      assert.equal((await segmentFiles(pdir)).length, 2);
+      assert.ok(log.sizeBytes < before);
+      assert.deepEqual(
+        (await readAll(log, 0)).map((r) => [r.offset, r.value?.toString().split('-')[0]]),
+        [
+          [57, 'v57'],
+          [58, 'v58'],
+          [59, 'v59'],
+        ],
+      );
+      const later = T0 + 100_000;
+      for (let i = 0; i < 60; i++) await log.append(keyed(`k${i % 3}`, `w${i}-${'y'.repeat(80)}`, later + i));
+      // Crash path: reopen without closing; the first record's time is found again.
+      second = await EmbeddedLogStore.open({ dataDir: dir });
+      const again = await second.open('slow', 0, config);
+      assert.equal(again.endOffset, 120);
+      await again.clean(later + 30_000);
+      assert.equal((await segmentFiles(pdir)).length, 2, 'the new segment is young');
+      await again.clean(later + 70_000);
+      assert.equal((await segmentFiles(pdir)).length, 3);
+      assert.equal((await again.append(keyed('k0', 'after', later + 70_000))).baseOffset, 120);
+    } finally {
+      await second?.close();
       await first.close();
       await remove();
     }

@@ -77,6 +77,8 @@ export class EmbeddedPartitionLog implements PartitionLog {
   #writer: { segment: Segment; fd: number } | null = null;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
+  /** Set by `clean` when the active segment is due to roll by time while groups are being written. */
+  #rollDue = false;
 
   constructor(parts: PartitionParts) {
     this.#p = parts;
@@ -212,7 +214,10 @@ export class EmbeddedPartitionLog implements PartitionLog {
   async #write(group: AppendGroup): Promise<void> {
     let seg = this.#active;
     // A segment left sealed by a roll that failed half-way (e.g. no permission for the new file) is rolled again.
-    if (!seg.active || (seg.size > 0 && seg.size + group.bytes > this.#config.segmentBytes))
+    if (
+      !seg.active ||
+      (seg.size > 0 && (this.#rollDue || seg.size + group.bytes > this.#config.segmentBytes))
+    )
       seg = await this.#roll();
     const start = seg.size;
     const { fsync, observer, indexIntervalBytes } = this.#p.options;
@@ -279,6 +284,7 @@ export class EmbeddedPartitionLog implements PartitionLog {
   }
 
   async #roll(): Promise<Segment> {
+    this.#rollDue = false;
     const old = this.#active;
     this.#closeWriter();
     await old.seal();
@@ -346,6 +352,7 @@ export class EmbeddedPartitionLog implements PartitionLog {
   }
 
   async #clean(now: number): Promise<number> {
+    if (!this.#closed && this.#timeRollDue(now)) await this.#rollBetweenGroups();
     const { retained, compacted } = await this.#cleaner.clean(this.#config, now);
     // Compaction may have removed records the cache still holds; reads must match the files.
     if (compacted > 0) this.#tail.clear();
@@ -353,6 +360,37 @@ export class EmbeddedPartitionLog implements PartitionLog {
     this.#p.producers.expire(now, this.#p.options.producerExpirationMs);
     this.#p.options.observer.onClean?.(retained, compacted);
     return retained + compacted;
+  }
+
+  /**
+   * Whether the active segment rolls by time: its first record is `segmentMs` old, or every record
+   * in it is past retention (Kafka rolls then too, so retention can delete an idle partition's data).
+   */
+  #timeRollDue(now: number): boolean {
+    const seg = this.#active;
+    if (seg.size === 0) return false;
+    const { segmentMs, retentionMs } = this.#config;
+    const aged = segmentMs !== null && seg.firstTimestamp >= 0 && now - seg.firstTimestamp >= segmentMs;
+    return aged || (retentionMs !== null && seg.maxTimestamp < now - retentionMs);
+  }
+
+  /** Rolls now when no group is being written; otherwise the flush loop rolls before its next write. */
+  async #rollBetweenGroups(): Promise<void> {
+    if (this.#flushing) {
+      this.#rollDue = true;
+      return;
+    }
+    // Holding the flag keeps appends queued in the open group until the new segment is there.
+    this.#flushing = true;
+    try {
+      await this.#roll();
+    } finally {
+      this.#flushing = false;
+      if (this.#open.appends.length > 0) {
+        this.#flushing = true;
+        this.#flushed = this.#flushLoop();
+      }
+    }
   }
 
   reconfigure(config: PartitionLogConfig): void {
@@ -365,8 +403,9 @@ export class EmbeddedPartitionLog implements PartitionLog {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer !== null) clearInterval(this.#timer);
-    await this.#flushed;
+    // Cleaning first: a roll it makes may have held appends back and started their flush.
     await this.#cleaning;
+    await this.#flushed;
     await this.#p.preallocator.stop();
     this.#closeWriter();
     try {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { join } from 'node:path';
-import { batchProblem, readBatchHeader } from '@switchyard/protocol';
+import { BATCH_HEADER_SIZE, batchProblem, readBatchHeader } from '@switchyard/protocol';
 import { BatchCursor } from './batch-cursor.ts';
 import { datasync, readAt, segmentFileName } from './file-io.ts';
 import { OFFSET_INDEX_ENTRY, OffsetIndex } from './offset-index.ts';
@@ -89,6 +89,10 @@ export async function recoverActiveSegment(
       break;
     }
     segment.noteWritten([h], cursor.filePos, interval);
+  }
+  if (segment.size > 0 && start > 0) {
+    // The walk began at the last index entry; the first batch says when the segment began.
+    segment.firstTimestamp = readBatchHeader(await readAt(fd, 0, BATCH_HEADER_SIZE), 0).maxTimestamp;
   }
   let truncatedAt = -1;
   if (stale || cursor.stop !== 'end') {

@@ -50,6 +50,8 @@ export class Segment {
   size: number;
   nextOffset: number;
   maxTimestamp: number;
+  /** Newest timestamp of the segment's first batch (what `segmentMs` is measured from); -1 when empty. */
+  firstTimestamp = -1;
   capacity: number;
   #index: OffsetIndex | null;
   #timeIndex: TimeIndex | null;
@@ -89,6 +91,7 @@ export class Segment {
   noteWritten(headers: readonly BatchHeader[], position: number, indexInterval: number): void {
     const index = this.#index!;
     const time = this.#timeIndex!;
+    if (position === 0 && headers.length > 0) this.firstTimestamp = headers[0]!.maxTimestamp;
     for (const h of headers) {
       if (this.#bytesSinceIndex >= indexInterval) {
         const rel = h.baseOffset - this.baseOffset;

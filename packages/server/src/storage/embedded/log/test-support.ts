@@ -7,6 +7,7 @@ import type { PartitionLogConfig } from '../../log-store.ts';
 export function testConfig(overrides: Partial<PartitionLogConfig> = {}): PartitionLogConfig {
   return {
     segmentBytes: 1024 * 1024,
+    segmentMs: null,
     retentionMs: null,
     retentionBytes: null,
     cleanupPolicy: 'delete',
