@@ -61,4 +61,26 @@ describe('FieldMatcher', () => {
     assert.deepEqual(collected(m, 'a'), []);
     assert.deepEqual(collected(m, 'b'), ['B']);
   });
+
+  it('keeps one, two and again one target per exact value in its map', () => {
+    const m = new FieldMatcher<string>();
+    const [a, b, n] = [testsOf(['a'])[0], testsOf(['b'])[0], testsOf([7])[0]] as ValueTest[];
+    const n2 = testsOf([8])[0] as ValueTest;
+    m.add(a as ValueTest, 'A'); // the inline first value
+    for (const t of ['B1', 'B2', 'B3']) m.add(b as ValueTest, t);
+    m.add(n as ValueTest, 'N');
+    for (const t of ['M1', 'M2']) m.add(n2, t);
+    assert.deepEqual(collected(m, 'b'), ['B1', 'B2', 'B3']);
+    m.remove(b as ValueTest, 'B2');
+    m.remove(b as ValueTest, 'B1');
+    assert.deepEqual(collected(m, 'b'), ['B3']);
+    m.add(b as ValueTest, 'B4');
+    assert.deepEqual(collected(m, 'b'), ['B3', 'B4']);
+    assert.deepEqual(collected(m, 8), ['M1', 'M2']);
+    m.remove(n2, 'M1');
+    assert.deepEqual(collected(m, 8), ['M2']);
+    m.remove(n2, 'M2');
+    assert.deepEqual(collected(m, 8), []);
+    assert.deepEqual(collected(m, 'a'), ['A']);
+  });
 });

@@ -24,19 +24,36 @@ function pushAll<T>(list: readonly T[] | null | undefined, out: TargetStack<T>):
   for (let i = 0; i < list.length; i++) out.push(list[i] as T);
 }
 
-function addTo<K, T>(map: Map<K, T[]>, key: K, target: T): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [target]);
-  else if (list.length >= 16) list.push(target);
-  else map.set(key, [...list, target]);
+/**
+ * Exact-value maps hold a lone target as itself and only two or more in a list (targets are never arrays), which
+ * saves a hop per lookup: most values lead to one state.
+ */
+type Targets<T> = T | T[];
+
+function addTo<K, T>(map: Map<K, Targets<T>>, key: K, target: T): void {
+  const found = map.get(key);
+  if (found === undefined) map.set(key, target);
+  else if (!Array.isArray(found)) map.set(key, [found, target]);
+  else if (found.length >= 16) found.push(target);
+  else map.set(key, [...found, target]);
 }
 
-function removeFromMap<K, T>(map: Map<K, T[]> | null, key: K, target: T): void {
-  const list = map?.get(key);
-  if (list === undefined) return;
-  const i = list.indexOf(target);
-  if (i >= 0) list.splice(i, 1);
-  if (list.length === 0) map?.delete(key);
+function removeFromMap<K, T>(map: Map<K, Targets<T>> | null, key: K, target: T): void {
+  const found = map?.get(key);
+  if (map == null || found === undefined) return;
+  if (!Array.isArray(found)) {
+    if (found === target) map.delete(key);
+    return;
+  }
+  const i = found.indexOf(target);
+  if (i >= 0) found.splice(i, 1);
+  if (found.length === 1) map.set(key, found[0] as T);
+}
+
+function pushFound<T>(found: Targets<T> | undefined, out: TargetStack<T>): void {
+  if (found === undefined) return;
+  if (Array.isArray(found)) pushAll(found, out);
+  else out.push(found);
 }
 
 /** Adds to or removes from a lazily created list; an emptied list becomes null. */
@@ -64,6 +81,7 @@ const RANGES = 32;
 const LITERALS = 64;
 const OTHERS = 128;
 const EXISTS = 256;
+const STRING1_ONE = 512;
 
 /** All value tests on one field from one state, each leading to a target. */
 export class FieldMatcher<T> {
@@ -74,14 +92,16 @@ export class FieldMatcher<T> {
   // Exact values: the first key inline (most transitions have one), further keys in a map.
   #string1: string | null = null;
   #string1Targets: T[] | null = null;
-  #strings: Map<string, T[]> | null = null;
+  /** The only target of #string1 when it has one (nearly always), read without the list. */
+  #string1Target: T | null = null;
+  #strings: Map<string, Targets<T>> | null = null;
   #prefix: AffixIndex<T> | null = null;
   #suffix: AffixIndex<T> | null = null;
   #foldPrefix: AffixIndex<T> | null = null;
   #foldSuffix: AffixIndex<T> | null = null;
   #number1 = 0;
   #number1Targets: T[] | null = null;
-  #numbers: Map<number, T[]> | null = null;
+  #numbers: Map<number, Targets<T>> | null = null;
   #ranges: NumericIndex<T> | null = null;
   #true: T[] | null = null;
   #false: T[] | null = null;
@@ -106,8 +126,11 @@ export class FieldMatcher<T> {
 
   #refresh(): void {
     const used = (index: { size: number } | null) => index !== null && index.size > 0;
+    const one = this.#string1Targets?.length === 1;
+    this.#string1Target = one ? (this.#string1Targets?.[0] ?? null) : null;
     this.#has =
       (this.#string1Targets !== null ? STRING1 : 0) |
+      (one ? STRING1_ONE : 0) |
       (used(this.#strings) ? STRINGS : 0) |
       ([this.#prefix, this.#suffix, this.#foldPrefix, this.#foldSuffix].some(used) ? AFFIXES : 0) |
       (this.#number1Targets !== null ? NUMBER1 : 0) |
@@ -225,8 +248,11 @@ export class FieldMatcher<T> {
   collect(leaf: Leaf, out: TargetStack<T>): void {
     const has = this.#has;
     if (typeof leaf === 'string') {
-      if ((has & STRING1) !== 0 && this.#string1 === leaf) pushAll(this.#string1Targets, out);
-      if ((has & STRINGS) !== 0) pushAll((this.#strings as Map<string, T[]>).get(leaf), out);
+      if ((has & STRING1) !== 0 && this.#string1 === leaf) {
+        if ((has & STRING1_ONE) !== 0) out.push(this.#string1Target as T);
+        else pushAll(this.#string1Targets, out);
+      }
+      if ((has & STRINGS) !== 0) pushFound((this.#strings as Map<string, Targets<T>>).get(leaf), out);
       if ((has & AFFIXES) !== 0) {
         if (this.#prefix !== null) this.#prefix.collect(leaf, out);
         if (this.#suffix !== null) this.#suffix.collect(leaf, out);
@@ -235,7 +261,8 @@ export class FieldMatcher<T> {
       }
     } else if (typeof leaf === 'number') {
       if ((has & NUMBER1) !== 0 && this.#number1 === leaf) pushAll(this.#number1Targets, out);
-      if ((has & NUMBERS) !== 0) pushAll((this.#numbers as Map<number, T[]>).get(leaf === 0 ? 0 : leaf), out);
+      if ((has & NUMBERS) !== 0)
+        pushFound((this.#numbers as Map<number, Targets<T>>).get(leaf === 0 ? 0 : leaf), out);
       if ((has & RANGES) !== 0) (this.#ranges as NumericIndex<T>).collect(leaf, out);
     } else if ((has & LITERALS) !== 0) {
       pushAll(leaf === null ? this.#null : leaf ? this.#true : this.#false, out);
