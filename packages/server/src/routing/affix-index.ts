@@ -33,6 +33,8 @@ export interface AffixIndexOptions {
 const SMALL = 8;
 
 const SEED = 0x811c9dc5;
+/** Hashes are cut to 30 bits: map keys that stay small integers (an unsigned 32-bit key above 2^31 is a heap number, hashed and compared slowly). */
+const SMALL_INT = 0x3fffffff;
 const PRIME = 0x01000193;
 
 /** Prefix/suffix/exact/wildcard-literal keys with targets. */
@@ -61,7 +63,7 @@ export class AffixIndex<T> {
       if (this.#folded) c = foldCode(c);
       h = Math.imul(h ^ c, PRIME);
     }
-    return h >>> 0;
+    return h & SMALL_INT;
   }
 
   #insert(entry: Entry<T>): void {
@@ -161,7 +163,7 @@ export class AffixIndex<T> {
   }
 
   #hit(h: number, length: number, s: string, out: TargetStack<T>): void {
-    const bucket = (this.#byHash as Map<number, Entry<T>[]>).get(h >>> 0);
+    const bucket = (this.#byHash as Map<number, Entry<T>[]>).get(h & SMALL_INT);
     if (bucket === undefined) return;
     for (let b = 0; b < bucket.length; b++) {
       const e = bucket[b] as Entry<T>;

@@ -65,12 +65,18 @@ export class PathNode {
   }
 }
 
-/** FNV-1a over a byte range; the raw scanner computes the same hash while reading a key. */
+/**
+ * FNV-1a over a byte range, cut to 30 bits so that it stays a small integer as a map key (an unsigned 32-bit
+ * value above 2^31 is a heap number); the raw scanner computes the same hash while reading a key.
+ */
 export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);
-  return h >>> 0;
+  return h & HASH_MASK;
 }
+
+/** The bits hashBytes keeps. */
+export const HASH_MASK = 0x3fffffff;
 
 /** Named paths: a trie of steps with field ids, reference counted so rules can come and go. */
 export class PathRegistry {

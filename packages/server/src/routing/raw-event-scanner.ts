@@ -7,7 +7,7 @@
  * The scanner trusts the event to be JSON that was validated at ingest; structural errors it meets throw a
  * SyntaxError, but it does not re-validate the parts it skips.
  */
-import type { EventFields, PathNode } from './event-fields.ts';
+import { type EventFields, HASH_MASK, type PathNode } from './event-fields.ts';
 
 /** Node's direct slice decoders (skipping toString's argument handling), with a portable fallback. */
 interface SliceDecoders {
@@ -109,7 +109,7 @@ function scanObject(node: PathNode, chain: number): void {
     if (buf[pos] !== 0x3a) syntax('expected a colon');
     pos++;
     skipWs();
-    const child = node.children.size === 0 ? undefined : findChild(node, start, end, hash >>> 0, plain);
+    const child = node.children.size === 0 ? undefined : findChild(node, start, end, hash & HASH_MASK, plain);
     if (child === undefined) skipValue();
     else scanValue(child, chain);
     skipWs();
