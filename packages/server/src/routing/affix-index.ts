@@ -41,7 +41,12 @@ const PRIME = 0x01000193;
 export class AffixIndex<T> {
   /** The entries while there are few; null once they are hashed. */
   #list: Entry<T>[] | null = [];
-  #byHash: Map<number, Entry<T>[]> | null = null;
+  /**
+   * Hashed entries: by the key itself when the index reads forwards without folding (a probe is a native slice
+   * and lookup; the map compares the strings), otherwise by the hash of the key's (folded, reversed) characters.
+   */
+  #byHash: Map<number | string, Entry<T>[]> | null = null;
+  readonly #plain: boolean;
   /** Distinct key lengths, ascending, and how many keys have each (hashed mode only). */
   #lengths: readonly number[] = EMPTY_LENGTHS;
   #lengthUses: Map<number, number> | null = null;
@@ -53,6 +58,11 @@ export class AffixIndex<T> {
   constructor(options: AffixIndexOptions) {
     this.#reversed = options.reversed;
     this.#folded = options.folded;
+    this.#plain = !options.reversed && !options.folded;
+  }
+
+  #bucketKey(key: string): number | string {
+    return this.#plain ? key : this.#hash(key);
   }
 
   #hash(key: string): number {
@@ -82,13 +92,17 @@ export class AffixIndex<T> {
     }
     this.#insertHashed(
       entry,
-      this.#byHash as Map<number, Entry<T>[]>,
+      this.#byHash as Map<number | string, Entry<T>[]>,
       this.#lengthUses as Map<number, number>,
     );
   }
 
-  #insertHashed(entry: Entry<T>, byHash: Map<number, Entry<T>[]>, lengthUses: Map<number, number>): void {
-    const h = this.#hash(entry.key);
+  #insertHashed(
+    entry: Entry<T>,
+    byHash: Map<number | string, Entry<T>[]>,
+    lengthUses: Map<number, number>,
+  ): void {
+    const h = this.#bucketKey(entry.key);
     const bucket = byHash.get(h);
     if (bucket === undefined) byHash.set(h, [entry]);
     else bucket.push(entry);
@@ -121,9 +135,9 @@ export class AffixIndex<T> {
       }
       return;
     }
-    const byHash = this.#byHash as Map<number, Entry<T>[]>;
+    const byHash = this.#byHash as Map<number | string, Entry<T>[]>;
     const lengthUses = this.#lengthUses as Map<number, number>;
-    const h = this.#hash(key);
+    const h = this.#bucketKey(key);
     const bucket = byHash.get(h);
     const i = bucket?.findIndex((e) => e.key === key && e.kind === code && e.target === target) ?? -1;
     if (bucket === undefined || i < 0) return;
@@ -163,7 +177,7 @@ export class AffixIndex<T> {
   }
 
   #hit(h: number, length: number, s: string, out: TargetStack<T>): void {
-    const bucket = (this.#byHash as Map<number, Entry<T>[]>).get(h & SMALL_INT);
+    const bucket = (this.#byHash as Map<number | string, Entry<T>[]>).get(h & SMALL_INT);
     if (bucket === undefined) return;
     for (let b = 0; b < bucket.length; b++) {
       const e = bucket[b] as Entry<T>;
@@ -183,6 +197,18 @@ export class AffixIndex<T> {
     }
     const lengths = this.#lengths;
     const count = lengths.length;
+    const n = s.length;
+    if (this.#plain) {
+      const byKey = this.#byHash as Map<number | string, Entry<T>[]>;
+      for (let li = 0; li < count; li++) {
+        const length = lengths[li] as number;
+        if (length > n) return;
+        const bucket = byKey.get(length === n ? s : s.slice(0, length));
+        if (bucket === undefined) continue;
+        for (let b = 0; b < bucket.length; b++) this.#accept(bucket[b] as Entry<T>, s, out);
+      }
+      return;
+    }
     if (count === 0) return;
     let li = 0;
     let h = SEED;
@@ -190,23 +216,10 @@ export class AffixIndex<T> {
       this.#hit(h, 0, s, out);
       li = 1;
     }
-    const n = s.length;
     let next = li < count ? (lengths[li] as number) : n + 1;
     if (next > n) return;
     const reversed = this.#reversed;
     const folded = this.#folded;
-    if (!reversed && !folded) {
-      // The common case (prefixes, wildcard heads), without the per-character branches.
-      for (let i = 0; next <= n; i++) {
-        h = Math.imul(h ^ s.charCodeAt(i), PRIME);
-        if (i + 1 === next) {
-          this.#hit(h, next, s, out);
-          li++;
-          next = li < count ? (lengths[li] as number) : n + 1;
-        }
-      }
-      return;
-    }
     for (let i = 0; i < n && next <= n; i++) {
       let c = s.charCodeAt(reversed ? n - 1 - i : i);
       if (folded) c = foldCode(c);
