@@ -41,6 +41,11 @@ const PRIME = 0x01000193;
 export class AffixIndex<T> {
   /** The entries while there are few; null once they are hashed. */
   #list: Entry<T>[] | null = [];
+  /** A lone entry's fields, copied here so that the common one-key index is read without two more hops. */
+  #oneKey: string | null = null;
+  #oneKind = PREFIX;
+  #oneTarget: T | null = null;
+  #oneProgram: WildcardProgram | null = null;
   /**
    * Hashed entries: by the key itself when the index reads forwards without folding (a probe is a native slice
    * and lookup; the map compares the strings), otherwise by the hash of the key's (folded, reversed) characters.
@@ -81,6 +86,7 @@ export class AffixIndex<T> {
     if (list !== null && list.length < SMALL) {
       this.#list = [...list, entry];
       this.size++;
+      this.#copyLone();
       return;
     }
     if (list !== null) {
@@ -88,6 +94,7 @@ export class AffixIndex<T> {
       this.#byHash = new Map();
       this.#lengthUses = new Map();
       this.size = 0;
+      this.#copyLone();
       for (const e of list) this.#insert(e);
     }
     this.#insertHashed(
@@ -113,6 +120,14 @@ export class AffixIndex<T> {
     this.size++;
   }
 
+  #copyLone(): void {
+    const lone = this.#list?.length === 1 ? (this.#list[0] as Entry<T>) : null;
+    this.#oneKey = lone?.key ?? null;
+    this.#oneKind = lone?.kind ?? PREFIX;
+    this.#oneTarget = lone?.target ?? null;
+    this.#oneProgram = lone?.program ?? null;
+  }
+
   /** Adds a key matching as a prefix (suffix when reversed) or exactly. */
   add(key: string, kind: 'prefix' | 'exact', target: T): void {
     this.#insert({ key, kind: kind === 'prefix' ? PREFIX : EXACT, program: null, target });
@@ -132,6 +147,7 @@ export class AffixIndex<T> {
       if (i >= 0) {
         this.#list = list.filter((_, j) => j !== i);
         this.size--;
+        this.#copyLone();
       }
       return;
     }
@@ -187,6 +203,18 @@ export class AffixIndex<T> {
 
   /** Pushes onto `out` the target of every entry that matches `s`. */
   collect(s: string, out: TargetStack<T>): void {
+    const key = this.#oneKey;
+    if (key !== null) {
+      if (key.length > s.length || !this.#same(key, s)) return;
+      const kind = this.#oneKind;
+      if (
+        kind === PREFIX ||
+        (kind === EXACT ? key.length === s.length : wildcardMatches(this.#oneProgram as WildcardProgram, s))
+      ) {
+        out.push(this.#oneTarget as T);
+      }
+      return;
+    }
     const list = this.#list;
     if (list !== null) {
       for (let i = 0; i < list.length; i++) {
