@@ -82,6 +82,7 @@ const LITERALS = 64;
 const OTHERS = 128;
 const EXISTS = 256;
 const STRING1_ONE = 512;
+const OTHER_ONE = 1024;
 
 /** All value tests on one field from one state, each leading to a target. */
 export class FieldMatcher<T> {
@@ -107,6 +108,9 @@ export class FieldMatcher<T> {
   #false: T[] | null = null;
   #null: T[] | null = null;
   #others: { test: ValueTest; target: T }[] | null = null;
+  /** The only entry of #others when it has one, read without the list. */
+  #other1: ValueTest | null = null;
+  #other1Target: T | null = null;
   /** Targets of `exists: true`: any leaf. */
   #exists: T[] | null = null;
   /** Targets of `exists: false`: taken only when the field has no leaf in the event. */
@@ -126,6 +130,9 @@ export class FieldMatcher<T> {
 
   #refresh(): void {
     const used = (index: { size: number } | null) => index !== null && index.size > 0;
+    const lone = this.#others?.length === 1 ? (this.#others[0] ?? null) : null;
+    this.#other1 = lone?.test ?? null;
+    this.#other1Target = lone?.target ?? null;
     const one = this.#string1Targets?.length === 1;
     this.#string1Target = one ? (this.#string1Targets?.[0] ?? null) : null;
     this.#has =
@@ -137,7 +144,7 @@ export class FieldMatcher<T> {
       (used(this.#numbers) ? NUMBERS : 0) |
       (used(this.#ranges) ? RANGES : 0) |
       (this.#true !== null || this.#false !== null || this.#null !== null ? LITERALS : 0) |
-      (this.#others !== null ? OTHERS : 0) |
+      (this.#others !== null ? (lone !== null ? OTHER_ONE : OTHERS) : 0) |
       (this.#exists !== null ? EXISTS : 0);
   }
 
@@ -267,7 +274,9 @@ export class FieldMatcher<T> {
     } else if ((has & LITERALS) !== 0) {
       pushAll(leaf === null ? this.#null : leaf ? this.#true : this.#false, out);
     }
-    if ((has & OTHERS) !== 0) {
+    if ((has & OTHER_ONE) !== 0) {
+      if (leafPasses(this.#other1 as ValueTest, leaf)) out.push(this.#other1Target as T);
+    } else if ((has & OTHERS) !== 0) {
       const others = this.#others as { test: ValueTest; target: T }[];
       for (let i = 0; i < others.length; i++) {
         const o = others[i] as { test: ValueTest; target: T };

@@ -25,6 +25,21 @@ export class NumericIndex<T> {
   #entries: RangeEntry<T>[] = [];
   #sorted = true;
   #maxHigh: Float64Array = NO_HIGHS;
+  // A lone range's bounds and target, copied here so that the common one-range index reads no list.
+  #oneTarget: T | null = null;
+  #oneLow = 0;
+  #oneHigh = 0;
+  #oneLowOpen = false;
+  #oneHighOpen = false;
+
+  #copyLone(): void {
+    const lone = this.#entries.length === 1 ? (this.#entries[0] as RangeEntry<T>) : null;
+    this.#oneTarget = lone?.target ?? null;
+    this.#oneLow = lone?.low ?? 0;
+    this.#oneHigh = lone?.high ?? 0;
+    this.#oneLowOpen = lone?.lowOpen ?? false;
+    this.#oneHighOpen = lone?.highOpen ?? false;
+  }
 
   get size(): number {
     return this.#entries.length;
@@ -36,6 +51,7 @@ export class NumericIndex<T> {
     const entry = { low, lowOpen, high, highOpen, target };
     if (this.#entries.length < SMALL) this.#entries = [...this.#entries, entry];
     else this.#entries.push(entry);
+    this.#copyLone();
     this.#sorted = false;
   }
 
@@ -52,6 +68,7 @@ export class NumericIndex<T> {
     if (i >= 0) {
       this.#entries.splice(i, 1);
       this.#sorted = false;
+      this.#copyLone();
     }
   }
 
@@ -68,6 +85,14 @@ export class NumericIndex<T> {
 
   /** Pushes onto `out` the target of every range containing `x`. */
   collect(x: number, out: TargetStack<T>): void {
+    if (this.#oneTarget !== null) {
+      const low = this.#oneLow;
+      const high = this.#oneHigh;
+      if ((this.#oneLowOpen ? x > low : x >= low) && (this.#oneHighOpen ? x < high : x <= high)) {
+        out.push(this.#oneTarget);
+      }
+      return;
+    }
     const entries = this.#entries;
     if (entries.length <= SMALL) {
       for (let i = 0; i < entries.length; i++) {
