@@ -43,4 +43,13 @@ describe('PathRegistry and collectParsed', () => {
     registry.release(['d', 'b']);
     assert.equal(registry.root.childKeys.length, 0);
   });
+
+  it('follows dotted event keys only into named nested paths', () => {
+    const registry = new PathRegistry();
+    const leaf = registry.acquire(['a']);
+    const deep = registry.acquire(['d', 'e', 'f']);
+    assert.deepEqual(leaves(registry, { 'd.e.f': 1, 'd.e': { f: 2 }, d: { 'e.f': 3 } }, deep), [1, 2, 3]);
+    assert.deepEqual(leaves(registry, { 'a.b': 1, 'dd.e.f': 2, 'd.x': 3, 'x.d.e.f': 4 }, deep), []);
+    assert.deepEqual(leaves(registry, { 'a.b': 1, a: 2 }, leaf), [2]);
+  });
 });

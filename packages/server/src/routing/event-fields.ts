@@ -251,12 +251,25 @@ function walkObject(
       child = node.children.get(key);
     }
     if (child === undefined) {
-      if (key.indexOf('.') < 0) continue;
+      if (!(count <= SCAN_LIMIT ? mayDescend(keys, nodes, key) : key.indexOf('.') >= 0)) continue;
       child = node.descend(key);
       if (child === undefined) continue;
     }
     walkValue(child, object[key], fields, chain);
   }
+}
+
+/**
+ * Whether an unnamed key can still reach a named path as a dotted key ("a.b" for a → b): only if it starts with
+ * the key of a child that has children, then a dot. Cheaper than searching every unnamed key for a dot.
+ */
+function mayDescend(keys: readonly string[], nodes: readonly PathNode[], key: string): boolean {
+  for (let i = 0; i < keys.length; i++) {
+    if ((nodes[i] as PathNode).childKeys.length === 0) continue;
+    const k = keys[i] as string;
+    if (key.length > k.length && key.charCodeAt(k.length) === 0x2e && key.startsWith(k)) return true;
+  }
+  return false;
 }
 
 function walkValue(node: PathNode, value: unknown, fields: EventFields, chain: number): void {
