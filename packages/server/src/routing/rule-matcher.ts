@@ -273,9 +273,16 @@ export class RuleMatcher {
         if (chain >= 0 && !this.#pick(chain)) continue;
         const base = stack.top;
         transition.collect(fields.values[leaf] as string, stack);
+        const items = stack.items;
+        if (stack.top === base + 1) {
+          // One target (the common case): nothing to dedupe.
+          this.#visit(items[base] as NameState);
+          stack.top = base;
+          this.#unpick(undoMark);
+          continue;
+        }
         // Dedupe before visiting: nested visits reuse the marks.
         const seq = ++this.#markSeq;
-        const items = stack.items;
         let end = base;
         for (let i = base; i < stack.top; i++) {
           const next = items[i] as NameState;
