@@ -25,6 +25,7 @@ export interface ServerConfig {
   segmentBytes: number;
   segmentMs: number;
   tailCacheBytes: number;
+  compactionMapBytes: number;
   cleanIntervalMs: number;
 }
 
@@ -118,6 +119,13 @@ export const SETTINGS: readonly Setting[] = [
     {
       min: 0,
     },
+  ),
+  s(
+    'compactionMapBytes',
+    'int',
+    128 * MiB,
+    "Most memory one compaction round's key map may take; more keys take more rounds",
+    { min: 1024 },
   ),
   s('cleanIntervalMs', 'int', 60_000, 'How often retention and compaction run', { min: 100 }),
 ];

@@ -56,6 +56,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     fsync: config.fsync,
     fsyncIntervalMs: config.fsyncIntervalMs,
     tailCacheBytes: config.tailCacheBytes,
+    compactionMapBytes: config.compactionMapBytes,
     producerExpirationMs: config.producerExpirationMs,
     observer: storageObserver(registry, log),
   });

@@ -40,23 +40,55 @@ function visitRecords(buf: Buffer, pos: number, visit: RecordVisitor): void {
   }
 }
 
-/** The offset of the latest record of every key in `segments` (durable data only). */
-export async function latestOffsets(segments: readonly Segment[]): Promise<Map<string, number>> {
+/** The latest offset of each key over the records `[from, coveredUpTo)` of a partition. */
+export interface KeyOffsets {
+  latest: Map<string, number>;
+  /** First offset the map does not cover (the partition's end when it covers everything). */
+  coveredUpTo: number;
+}
+
+/** Estimated memory of one key in the map: the string and its Map entry. */
+const entryBytes = (key: string) => key.length + 64;
+
+/**
+ * The offset of the latest record of every key from offset `from` on (durable data only), until
+ * the map's estimated size would pass `maxBytes` (Kafka's cleaner dedupe buffer): then the map
+ * covers the records before the first key that did not fit, and a later round goes on from there.
+ * At least one key is always taken, so every round makes progress.
+ */
+export async function latestOffsets(
+  segments: readonly Segment[],
+  from = 0,
+  maxBytes = Number.POSITIVE_INFINITY,
+): Promise<KeyOffsets> {
   const latest = new Map<string, number>();
+  let bytes = 0;
+  let full = -1;
   for (const seg of segments) {
+    if (seg.nextOffset <= from) continue;
     seg.acquire();
     try {
       const cursor = new BatchCursor(seg.fd, 0, seg.size, false);
-      while (await cursor.next()) {
+      while (full < 0 && (await cursor.next())) {
         visitRecords(cursor.buf, cursor.pos, (_s, _e, offset, _t, key) => {
-          if (key !== null) latest.set(key, offset);
+          if (full >= 0 || offset < from || key === null) return;
+          if (!latest.has(key)) {
+            const size = entryBytes(key);
+            if (bytes + size > maxBytes && latest.size > 0) {
+              full = offset;
+              return;
+            }
+            bytes += size;
+          }
+          latest.set(key, offset);
         });
       }
     } finally {
       seg.release();
     }
+    if (full >= 0) return { latest, coveredUpTo: full };
   }
-  return latest;
+  return { latest, coveredUpTo: segments[segments.length - 1]?.nextOffset ?? from };
 }
 
 /** Lowest timestamp of the tombstones a compaction kept (when the next clean can drop one). */
@@ -72,16 +104,24 @@ export interface CompactionOptions {
   interval: number;
   /** Lowered to the timestamp of every tombstone kept. */
   kept?: KeptTombstones;
+  /** Records at or past this offset are kept: the key map does not cover them. Default: all covered. */
+  coveredUpTo?: number;
   /** Tests only: throw after this step to simulate a crash there. */
   crashAfter?: CompactionStep;
 }
 
-/** The segment's batches without superseded records and expired tombstones; null when nothing would change. */
+/**
+ * The segment's batches without superseded records and expired tombstones; null when nothing would
+ * change. Below `coveredUpTo` a keyed record goes when the map has a later offset for its key, and a
+ * tombstone when it expired; a key the map lacks was deduplicated by an earlier round (its latest
+ * record before the map's range is the one left).
+ */
 async function cleanedBatches(
   seg: Segment,
   latest: Map<string, number>,
   tombstoneBefore: number,
   kept: KeptTombstones,
+  coveredUpTo: number,
 ): Promise<Buffer[] | null> {
   const out: Buffer[] = [];
   let changed = false;
@@ -93,7 +133,11 @@ async function cleanedBatches(
     let count = 0;
     visitRecords(buf, pos, (start, end, offset, timestamp, key, tomb) => {
       count++;
-      if (key === null || (latest.get(key) === offset && !(tomb && timestamp < tombstoneBefore))) {
+      const gone =
+        key !== null &&
+        offset < coveredUpTo &&
+        ((latest.get(key) ?? offset) > offset || (tomb && timestamp < tombstoneBefore));
+      if (!gone) {
         keep.push(start, end);
         if (tomb && timestamp < kept.earliest) kept.earliest = timestamp;
       }
@@ -151,7 +195,13 @@ export async function compactSegment(
   seg.acquire();
   let batches: Buffer[] | null;
   try {
-    batches = await cleanedBatches(seg, latest, tombstoneBefore, options.kept ?? { earliest: 0 });
+    batches = await cleanedBatches(
+      seg,
+      latest,
+      tombstoneBefore,
+      options.kept ?? { earliest: 0 },
+      options.coveredUpTo ?? Number.POSITIVE_INFINITY,
+    );
   } finally {
     seg.release();
   }

@@ -17,6 +17,7 @@ it('fills defaults: fsync always, 4 KiB index interval, preallocation on', () =>
       preallocate: 'recycle',
       producerExpirationMs: 86_400_000,
       tailCacheBytes: 1 << 20,
+      compactionMapBytes: 128 << 20,
       verifyChecksumsOnRead: false,
       observer: null,
     },
@@ -33,9 +34,11 @@ it('rejects bad options and partition configs with CONFIG_INVALID', () => {
   invalid(() => resolveEmbeddedLogOptions({ dataDir: '/x', fsync: 'sometimes' as 'never' }));
   invalid(() => resolveEmbeddedLogOptions({ dataDir: '/x', fsyncIntervalMs: 0 }));
   invalid(() => resolveEmbeddedLogOptions({ dataDir: '/x', indexIntervalBytes: 1.5 }));
+  invalid(() => resolveEmbeddedLogOptions({ dataDir: '/x', compactionMapBytes: 0 }));
   invalid(() => validatePartitionConfig(testConfig({ segmentBytes: 10 })));
   invalid(() => validatePartitionConfig(testConfig({ segmentBytes: 2 ** 31 })));
   invalid(() => validatePartitionConfig(testConfig({ retentionMs: -1 })));
+  invalid(() => validatePartitionConfig(testConfig({ segmentMs: 0 })));
   invalid(() => validatePartitionConfig(testConfig({ cleanupPolicy: 'forget' as 'delete' })));
   validatePartitionConfig(testConfig());
 });

@@ -46,6 +46,12 @@ export interface EmbeddedLogOptions {
    * the log is answered without a file read. Default 1 MiB; 0 turns the cache off.
    */
   tailCacheBytes?: number;
+  /**
+   * Most memory one compaction round's key map may take (estimated: key bytes + 64 per key), as
+   * Kafka's `log.cleaner.dedupe.buffer.size`. A partition with more distinct keys is compacted over
+   * several rounds. Default 128 MiB.
+   */
+  compactionMapBytes?: number;
   /** Check every batch's CRC on read, not only its framing. Default false (costs CPU per byte read). */
   verifyChecksumsOnRead?: boolean;
   /** Metrics hooks. */
@@ -97,6 +103,7 @@ export function resolveEmbeddedLogOptions(options: EmbeddedLogOptions): Resolved
     preallocate,
     producerExpirationMs: positiveInt('producerExpirationMs', options.producerExpirationMs ?? 86_400_000),
     tailCacheBytes: nonNegativeInt('tailCacheBytes', options.tailCacheBytes ?? 1 << 20, 1 << 30),
+    compactionMapBytes: positiveInt('compactionMapBytes', options.compactionMapBytes ?? 128 << 20),
     verifyChecksumsOnRead: options.verifyChecksumsOnRead ?? false,
     observer: options.observer ?? {},
   };

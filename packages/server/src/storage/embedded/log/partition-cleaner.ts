@@ -14,18 +14,23 @@ export interface CleanResult {
 /**
  * Retention and compaction of one partition's segment list (edited in place; the active segment
  * is never touched). Deleted segments' files are offered to the preallocator for reuse.
+ * Compaction works as Kafka's cleaner: records before `#compactedUpTo` are the clean section (one
+ * record left per key); a round maps the latest offset of each key from there on, as far as
+ * `mapBytes` allows, and rewrites the sealed segments the map reaches.
  */
 export class PartitionCleaner {
   readonly #segments: Segment[];
   readonly #preallocator: Preallocator;
   readonly #interval: number;
+  readonly #mapBytes: number;
   #compactedUpTo = -1;
   #tombstonesDue = Number.POSITIVE_INFINITY;
 
-  constructor(segments: Segment[], preallocator: Preallocator, indexInterval: number) {
+  constructor(segments: Segment[], preallocator: Preallocator, indexInterval: number, mapBytes: number) {
     this.#segments = segments;
     this.#preallocator = preallocator;
     this.#interval = indexInterval;
+    this.#mapBytes = mapBytes;
   }
 
   /** Forgets what the last compaction covered (after a config change). */
@@ -46,11 +51,15 @@ export class PartitionCleaner {
     }
     let compacted = 0;
     if (config.cleanupPolicy.includes('compact') && this.#compactionDue(config, now)) {
-      const latest = await latestOffsets(this.#segments.slice());
+      const from = Math.max(this.#compactedUpTo, 0);
+      const { latest, coveredUpTo } = await latestOffsets(this.#segments.slice(), from, this.#mapBytes);
       const sealed = this.#segments.slice(0, -1);
+      const sealedEnd = sealed[sealed.length - 1]?.nextOffset ?? -1;
       const kept = { earliest: Number.POSITIVE_INFINITY };
-      const options = { tombstoneBefore: now - config.deleteRetentionMs, interval: this.#interval, kept };
+      const tombstoneBefore = now - config.deleteRetentionMs;
+      const options = { tombstoneBefore, interval: this.#interval, kept, coveredUpTo };
       for (const seg of sealed) {
+        if (seg.baseOffset >= coveredUpTo) break;
         const fresh = await compactSegment(seg, latest, options);
         const at = this.#segments.indexOf(seg);
         if (fresh === null || at < 0) continue;
@@ -58,7 +67,9 @@ export class PartitionCleaner {
         compacted += seg.size - fresh.size;
         seg.retire();
       }
-      this.#compactedUpTo = sealed[sealed.length - 1]?.nextOffset ?? -1;
+      // What the map covered of the sealed segments is now clean; the active segment's records are
+      // mapped again next time, once they are sealed and can be rewritten.
+      this.#compactedUpTo = Math.min(coveredUpTo, sealedEnd);
       this.#tombstonesDue = kept.earliest;
     }
     return { retained, compacted };

@@ -88,6 +88,7 @@ export class EmbeddedPartitionLog implements PartitionLog {
       parts.segments,
       parts.preallocator,
       parts.options.indexIntervalBytes,
+      parts.options.compactionMapBytes,
     );
     this.#tail = new TailCache(parts.options.tailCacheBytes);
     this.#open = new AppendGroup(parts.producers.mark());

@@ -19,7 +19,7 @@ const SEGMENT_INDEX = /^(\d{20})\.(?:index|timeindex)$/;
 /** Checks a partition config; throws `SY_ERR_CONFIG_INVALID` naming the bad field. */
 export function validatePartitionConfig(config: PartitionLogConfig): void {
   const bad = (reason: string) => syError('SY_ERR_CONFIG_INVALID', { reason });
-  const { segmentBytes, retentionMs, retentionBytes, cleanupPolicy, deleteRetentionMs } = config;
+  const { segmentBytes, segmentMs, retentionMs, retentionBytes, cleanupPolicy, deleteRetentionMs } = config;
   if (
     !Number.isInteger(segmentBytes) ||
     segmentBytes < BATCH_HEADER_SIZE ||
@@ -28,6 +28,9 @@ export function validatePartitionConfig(config: PartitionLogConfig): void {
     throw bad(
       `segmentBytes must be an integer in ${BATCH_HEADER_SIZE}..${MAX_SEGMENT_BYTES}, got ${segmentBytes}`,
     );
+  }
+  if (segmentMs !== null && !(Number.isFinite(segmentMs) && segmentMs > 0)) {
+    throw bad(`segmentMs must be > 0 or null, got ${segmentMs}`);
   }
   if (retentionMs !== null && !(Number.isFinite(retentionMs) && retentionMs >= 0)) {
     throw bad(`retentionMs must be >= 0 or null, got ${retentionMs}`);
