@@ -7,6 +7,7 @@ import { partitionForKey } from '@switchyard/protocol';
 import { EmbeddedKvStore } from '../src/storage/embedded/kv/embedded-kv-store.ts';
 import type { TestServer } from './helpers/in-process.ts';
 import { startTestServer } from './helpers/in-process.ts';
+import { waitFor } from './helpers/wait-for.ts';
 
 describe('streams API', () => {
   let s: TestServer;
@@ -287,6 +288,33 @@ describe('stream definitions stored by an earlier version', () => {
       assert.equal(described.status, 200);
       assert.equal(described.body.partitions, 2);
       assert.equal(described.body.segmentMs, 3_600_000);
+    } finally {
+      await s.destroy();
+    }
+  });
+});
+
+describe('retention on a running server', () => {
+  it('deletes expired records of a stream that takes a few events, without filling a segment', async () => {
+    const s = await startTestServer({ cleanIntervalMs: 100 });
+    try {
+      await s.json('POST', '/v1/streams', { name: 'trickle', retentionMs: 300 });
+      const sent = await s.json('POST', '/v1/streams/trickle/records', {
+        records: [{ value: { n: 1 } }, { value: { n: 2 } }],
+      });
+      assert.equal(sent.status, 200);
+      const partition = async () => (await s.json('GET', '/v1/streams/trickle')).body.partitionInfo[0];
+      assert.equal((await partition()).endOffset, 2);
+      await waitFor(
+        async () => (await partition()).startOffset === 2,
+        10_000,
+        'retention to delete both records',
+      );
+      const after = await partition();
+      assert.equal(after.endOffset, 2, 'offsets go on where they were');
+      assert.equal(after.sizeBytes, 0);
+      const next = await s.json('POST', '/v1/streams/trickle/records', { records: [{ value: { n: 3 } }] });
+      assert.equal(next.body.offsets[0].offset, 2);
     } finally {
       await s.destroy();
     }
