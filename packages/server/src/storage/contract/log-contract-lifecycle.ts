@@ -135,6 +135,40 @@ export function registerCleaning(makeStore: Factory): void {
     });
   });
 
+  it('keeps the latest record of every key of a compact-only partition, however old (retention does not apply)', async () => {
+    const compactOnly: PartitionLogConfig = {
+      ...TINY,
+      cleanupPolicy: 'compact',
+      retentionMs: 1_000,
+      retentionBytes: 10,
+    };
+    await withLog(makeStore, compactOnly, async (log) => {
+      // A key written once, long ago: the first thing retention would take.
+      await log.append(
+        encodeRecordBatch([{ key: Buffer.from('once'), value: Buffer.from('old') }], { timestamp: T0 }),
+      );
+      for (let round = 0; round < 6; round++) {
+        for (let k = 0; k < 4; k++) {
+          const batch = encodeRecordBatch([{ key: Buffer.from(`k${k}`), value: Buffer.from(`r${round}`) }], {
+            timestamp: T0 + round,
+          });
+          await log.append(batch);
+        }
+      }
+      await log.clean(T0 + 10_000_000);
+      const latest = new Map<string, string>();
+      for (const r of await readAll(log, log.startOffset)) latest.set(r.key!.toString(), r.value!.toString());
+      assert.deepEqual([...latest.entries()].sort(), [
+        ['k0', 'r5'],
+        ['k1', 'r5'],
+        ['k2', 'r5'],
+        ['k3', 'r5'],
+        ['once', 'old'],
+      ]);
+      assert.equal(log.endOffset, 25);
+    });
+  });
+
   it('compacts to the latest value per key, keeping offsets and order', async () => {
     const compact: PartitionLogConfig = { ...TINY, cleanupPolicy: 'compact', deleteRetentionMs: 10_000 };
     await withLog(makeStore, compact, async (log) => {

@@ -370,9 +370,10 @@ export class EmbeddedPartitionLog implements PartitionLog {
   #timeRollDue(now: number): boolean {
     const seg = this.#active;
     if (seg.size === 0) return false;
-    const { segmentMs, retentionMs } = this.#config;
+    const { segmentMs, retentionMs, cleanupPolicy } = this.#config;
     const aged = segmentMs !== null && seg.firstTimestamp >= 0 && now - seg.firstTimestamp >= segmentMs;
-    return aged || (retentionMs !== null && seg.maxTimestamp < now - retentionMs);
+    const expired = retentionMs !== null && seg.maxTimestamp < now - retentionMs;
+    return aged || (expired && cleanupPolicy.includes('delete'));
   }
 
   /** Rolls now when no group is being written; otherwise the flush loop rolls before its next write. */
