@@ -1,8 +1,9 @@
 /**
  * An index of string keys matched as prefixes (or, reversed, as suffixes), exact values (folded for
- * equals-ignore-case) and wildcard heads/tails. Keys are bucketed by a hash of their characters, and an event
- * string is hashed character by character, looking up the buckets only at the lengths some key has: the cost is
- * one multiply per character plus one lookup per distinct key length, whatever the number of keys. An index of
+ * equals-ignore-case) and wildcard heads/tails. An event string is looked up only at the lengths some key has,
+ * so the cost is one lookup per distinct key length, whatever the number of keys: a forward, case-sensitive index
+ * maps the keys themselves and probes with a native slice of the string; a reversed or folding one buckets keys
+ * by a hash of their (folded, reversed) characters and hashes the string character by character. An index of
  * few keys (most of them: one per condition state) keeps them in a list compared one by one instead, which costs
  * less time and a fraction of the memory.
  */
