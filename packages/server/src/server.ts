@@ -79,6 +79,8 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     streamExists: (s) => streams.partitionCount(s) !== undefined,
   });
   const groups = new GroupCoordinator({ kv, partitionsOf: (s) => streams.partitionCount(s) });
+  streams.onDeleted((stream) => groups.forgetStream(stream));
+  await groups.forgetMissingStreams();
   registerGroupMetrics(registry, groups, streams);
 
   let ready = false;

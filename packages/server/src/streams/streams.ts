@@ -70,6 +70,7 @@ export class Streams {
   readonly #deps: StreamsDeps;
   readonly #streams = new Map<string, OpenStream>();
   readonly #now: () => number;
+  readonly #onDeleted: ((stream: string) => Promise<void>)[] = [];
 
   private constructor(deps: StreamsDeps) {
     this.#deps = deps;
@@ -186,6 +187,12 @@ export class Streams {
     this.#deps.metrics.untrack(name);
     await this.#deps.kv.delete(KEY_PREFIX + name);
     await this.#deps.logs.drop(name);
+    for (const forget of this.#onDeleted) await forget(name);
+  }
+
+  /** Runs `forget` after each stream deletion, for state kept elsewhere about the stream (group offsets). */
+  onDeleted(forget: (stream: string) => Promise<void>): void {
+    this.#onDeleted.push(forget);
   }
 
   /** Appends records a face parsed (JSON, CloudEvents); all validated before anything is written. */

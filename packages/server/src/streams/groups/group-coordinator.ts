@@ -9,7 +9,7 @@ import {
   type PartitionsOf,
 } from './group-coordinator-options.ts';
 import { describeGroup, type GroupDescription, type LogOffsetsOf } from './group-description.ts';
-import { type CommittedOffset, emptyGroupDocument, withOffsets } from './group-document.ts';
+import { type CommittedOffset, emptyGroupDocument, withOffsets, withoutStream } from './group-document.ts';
 import { GroupMembership } from './group-membership.ts';
 import {
   assertName,
@@ -173,8 +173,9 @@ export class GroupCoordinator {
         assertMemberMayCommit(rt.membership, group, memberId, generation!, request.offsets);
       } else {
         assertGroupEmpty(rt.membership, group, 'a commit without memberId');
-        await this.#assertPartitionsExist(request.offsets);
       }
+      // Also for members: one still holding a partition of a just deleted stream must not commit it.
+      await this.#assertPartitionsExist(request.offsets);
       const entries = toCommittedOffsets(request.offsets, this.#timer.now());
       await rt.write((doc) => withOffsets(doc, entries));
       this.#notify((o) => o.onCommit?.(group, entries.length));
@@ -237,6 +238,36 @@ export class GroupCoordinator {
       rt.stored = { doc: emptyGroupDocument(), revision: 0 };
       rt.membership.generation = 0;
     });
+  }
+
+  /**
+   * Call once a stream is deleted: every group forgets its committed offsets there (as Kafka does on
+   * topic deletion), so a stream created again under the name is read from the consumers' reset
+   * policy, not from stale positions; live groups consuming it rebalance off it.
+   */
+  async forgetStream(stream: string): Promise<void> {
+    const stored = (await this.#store.list()).filter(({ doc }) =>
+      doc.offsets.some((o) => o.stream === stream),
+    );
+    const live = [...this.#groups.values()].filter((rt) => rt.membership.streams().includes(stream));
+    const names = new Set([...stored.map((g) => g.group), ...live.map((rt) => rt.group)]);
+    for (const group of names) {
+      await this.#withGroup(group, async (rt) => {
+        await rt.refreshPartitions();
+        if (rt.stored.doc.offsets.some((o) => o.stream === stream))
+          await rt.write((doc) => withoutStream(doc, stream));
+      });
+    }
+  }
+
+  /** At start: forgets offsets of streams that no longer exist (a crash between deletion and `forgetStream`). */
+  async forgetMissingStreams(): Promise<void> {
+    const missing = new Set<string>();
+    for (const { doc } of await this.#store.list()) {
+      for (const o of doc.offsets)
+        if ((await this.#partitionsOf(o.stream)) === undefined) missing.add(o.stream);
+    }
+    for (const stream of missing) await this.forgetStream(stream);
   }
 
   /** Call when a stream's partition count changed: groups consuming it rebalance onto the new partitions. */

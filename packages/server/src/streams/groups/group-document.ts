@@ -46,6 +46,11 @@ export function withOffsets(doc: GroupDocument, offsets: readonly CommittedOffse
   return { ...doc, offsets: [...merged.values()].sort(comparePartitions) };
 }
 
+/** The document without the offsets of `stream` (a deleted stream). */
+export function withoutStream(doc: GroupDocument, stream: string): GroupDocument {
+  return { ...doc, offsets: doc.offsets.filter((o) => o.stream !== stream) };
+}
+
 /** The document with a new generation. */
 export function withGeneration(doc: GroupDocument, generation: number): GroupDocument {
   return { ...doc, generation };
