@@ -60,6 +60,10 @@ export const ERRORS = {
     'Idempotency-Key {key} was already used on stream {stream} for a different request (another body or content type); use a new key for a new request',
   ),
   SY_ERR_COMPACTED_KEY_REQUIRED: e(400, 'Stream {stream} is compacted: every event needs a key'),
+  SY_ERR_TIMESTAMP_AHEAD: e(
+    400,
+    'Event timestamp {timestamp} is {aheadMs} ms ahead of the server clock (at most {maxAheadMs}); check the producer clock or send no timestamp',
+  ),
   SY_ERR_GROUP_NOT_FOUND: e(404, 'Consumer group {group} does not exist'),
   SY_ERR_GROUP_MEMBER_UNKNOWN: e(409, 'Member {member} is not in group {group}; rejoin the group', true),
   SY_ERR_GROUP_GENERATION_STALE: e(

@@ -26,6 +26,7 @@ export interface ServerConfig {
   segmentMs: number;
   tailCacheBytes: number;
   compactionMapBytes: number;
+  maxTimestampAheadMs: number;
   cleanIntervalMs: number;
 }
 
@@ -126,6 +127,13 @@ export const SETTINGS: readonly Setting[] = [
     128 * MiB,
     "Most memory one compaction round's key map may take; more keys take more rounds",
     { min: 1024 },
+  ),
+  s(
+    'maxTimestampAheadMs',
+    'int',
+    3_600_000,
+    'Events stamped further ahead of the server clock are refused (they would hold back retention)',
+    { min: 1 },
   ),
   s('cleanIntervalMs', 'int', 60_000, 'How often retention and compaction run', { min: 100 }),
 ];

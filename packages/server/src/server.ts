@@ -69,6 +69,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
       defaultRetentionMs: config.defaultRetentionMs,
       defaultSegmentBytes: config.segmentBytes,
       defaultSegmentMs: config.segmentMs,
+      maxTimestampAheadMs: config.maxTimestampAheadMs,
     },
     metrics: new StreamMetrics(registry),
   });

@@ -249,3 +249,46 @@ describe('backpressure', () => {
     assert.equal((await s.json('GET', '/healthz')).status, 200);
   });
 });
+
+describe('event timestamps', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({ maxTimestampAheadMs: 600_000 });
+    await s.json('POST', '/v1/streams', { name: 'clock', partitions: 2 });
+  });
+  after(() => s.destroy());
+
+  const ends = async () =>
+    (await s.json('GET', '/v1/streams/clock')).body.partitionInfo.map(
+      (p: { endOffset: number }) => p.endOffset,
+    );
+
+  it('refuse an event stamped further ahead of the server clock than maxTimestampAheadMs, writing nothing', async () => {
+    const now = Date.now();
+    const ahead = await s.json('POST', '/v1/streams/clock/records', {
+      records: [
+        { value: 'fine', partition: 0, timestamp: now - 86_400_000 },
+        { value: 'too far', partition: 1, timestamp: now + 3_600_000 },
+      ],
+    });
+    assert.equal(ahead.status, 400);
+    assert.equal(ahead.body.error.code, 'SY_ERR_TIMESTAMP_AHEAD');
+    assert.match(ahead.body.error.message, /ahead of the server clock \(at most 600000\)/);
+    const frames = encodeProduceFrames([
+      { partition: 0, batches: encodeRecordBatch([{ value: Buffer.from('ok') }], { timestamp: now }) },
+      {
+        partition: 1,
+        batches: encodeRecordBatch([{ value: Buffer.from('late') }], { timestamp: now + 3_600_000 }),
+      },
+    ]);
+    const binary = await post(s, 'clock', frames, { 'content-type': MEDIA.recordBatches });
+    assert.equal(binary.status, 400);
+    assert.equal(((await binary.json()) as { error: { code: string } }).error.code, 'SY_ERR_TIMESTAMP_AHEAD');
+    assert.deepEqual(await ends(), [0, 0], 'no part of either request was written');
+    const near = await s.json('POST', '/v1/streams/clock/records', {
+      records: [{ value: 'soon', partition: 1, timestamp: Date.now() + 60_000 }],
+    });
+    assert.equal(near.status, 200);
+    assert.deepEqual(await ends(), [0, 1]);
+  });
+});

@@ -11,6 +11,8 @@ export interface StreamLimits {
   defaultRetentionMs: number | null;
   defaultSegmentBytes: number;
   defaultSegmentMs: number | null;
+  /** Events stamped further in the future are refused (Kafka's log.message.timestamp.after.max.ms). */
+  maxTimestampAheadMs: number;
 }
 
 /**
@@ -23,6 +25,7 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = {
   defaultRetentionMs: 7 * 24 * 3600 * 1000,
   defaultSegmentBytes: 128 * 1024 * 1024,
   defaultSegmentMs: 7 * 24 * 3600 * 1000,
+  maxTimestampAheadMs: 3600 * 1000,
 };
 
 const NAME = /^[A-Za-z0-9._-]{1,256}$/;

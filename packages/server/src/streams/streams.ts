@@ -203,10 +203,11 @@ export class Streams {
       const i = records.findIndex((r) => r.key === null);
       if (i >= 0) throw syError('SY_ERR_COMPACTED_KEY_REQUIRED', { stream: name, index: i });
     }
+    const now = this.#now();
+    for (const r of records) if (r.timestamp !== undefined) this.#checkTimestamp(r.timestamp, now);
     const sticky = s.sticky;
     s.sticky = (s.sticky + 1) % s.logs.length;
     const routed = routeRecords(name, records, s.logs.length, sticky);
-    const now = this.#now();
     const batches = routed.records.map((list) => encodeRecordBatch(list, { timestamp: now }));
     const results = await Promise.all(routed.partitions.map((p, slot) => this.#append(s, p, batches[slot]!)));
     const offsets = new Array<{ partition: number; offset: number }>(records.length);
@@ -225,13 +226,27 @@ export class Streams {
     const s = this.#get(name);
     if (frames.length === 0) throw syError('SY_ERR_BATCH_EMPTY');
     const compacted = s.def.cleanupPolicy !== 'delete';
+    const now = this.#now();
     for (const f of frames) {
       this.#log(s, f.partition);
       const headers = verifyBatches(f.batches);
+      for (const h of headers) this.#checkTimestamp(h.maxTimestamp, now);
       if (compacted) for (const h of headers) requireKeys(s.def.name, f.batches, h.position);
     }
     const ranges = await Promise.all(frames.map((f) => this.#append(s, f.partition, f.batches)));
     return { ranges };
+  }
+
+  /**
+   * Refuses a timestamp too far ahead of the clock: retention measures a segment by its newest
+   * timestamp, so one event stamped years ahead would keep its segment for years (as Kafka 3.6's
+   * log.message.timestamp.after.max.ms, default one hour).
+   */
+  #checkTimestamp(timestamp: number, now: number): void {
+    const maxAheadMs = this.#deps.limits.maxTimestampAheadMs;
+    if (timestamp - now > maxAheadMs) {
+      throw syError('SY_ERR_TIMESTAMP_AHEAD', { timestamp, aheadMs: timestamp - now, maxAheadMs });
+    }
   }
 
   /**
