@@ -121,6 +121,10 @@ export const ERRORS = {
   SY_ERR_CONFIG_INVALID: e(400, 'Configuration is invalid: {reason}'),
   SY_ERR_PATTERN_INVALID: e(400, 'Event pattern is not valid. Reason: {reason}'),
   SY_ERR_FILTER_POLICY_INVALID: e(400, 'Invalid parameter: FilterPolicy: {reason}'),
+  SY_ERR_EVENT_TOO_DEEP: e(
+    400,
+    'The event nests arrays more than {max} deep under a field a rule names; send it flatter',
+  ),
 } as const satisfies Record<string, ErrorSpec>;
 
 /** A stable error code from the catalogue. */

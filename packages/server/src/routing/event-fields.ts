@@ -4,7 +4,20 @@
  * in (for array consistency). The path trie says which paths are named, so walking an event skips every field
  * no rule mentions.
  */
+import { syError } from '@switchyard/protocol';
 import type { Leaf } from './value-tests.ts';
+
+/**
+ * Arrays nested deeper than this under a named field make the event invalid for matching. Objects
+ * are walked only as deep as some rule's path, arrays at any depth, so this bounds the recursion of
+ * both walkers: an event of nested brackets must not exhaust the stack (`[[[[…]]]]` parses fine).
+ */
+export const MAX_ARRAY_NESTING = 256;
+
+/** The error for an event that nests arrays deeper than MAX_ARRAY_NESTING. */
+export function eventTooDeep(): Error {
+  return syError('SY_ERR_EVENT_TOO_DEEP', { max: MAX_ARRAY_NESTING });
+}
 
 /** One step of the trie of named paths. */
 export class PathNode {
@@ -222,6 +235,7 @@ function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
 
 /** Extracts the named fields of a parsed event into `fields`. */
 export function collectParsed(root: PathNode, event: unknown, fields: EventFields): void {
+  arrayDepth = 0;
   if (event !== null && typeof event === 'object' && !Array.isArray(event))
     walkObject(root, event as Record<string, unknown>, fields, -1);
 }
@@ -272,9 +286,12 @@ function mayDescend(keys: readonly string[], nodes: readonly PathNode[], key: st
   return false;
 }
 
+let arrayDepth = 0;
+
 function walkValue(node: PathNode, value: unknown, fields: EventFields, chain: number): void {
   if (value !== null && typeof value === 'object') {
     if (Array.isArray(value)) {
+      if (++arrayDepth > MAX_ARRAY_NESTING) throw eventTooDeep();
       const array = fields.arrayCount++;
       for (let i = 0; i < value.length; i++) {
         const element: unknown = value[i];
@@ -284,6 +301,7 @@ function walkValue(node: PathNode, value: unknown, fields: EventFields, chain: n
           walkValue(node, element, fields, chain);
         }
       }
+      arrayDepth--;
     } else if (node.children.size > 0) {
       walkObject(node, value as Record<string, unknown>, fields, chain);
     }

@@ -7,7 +7,13 @@
  * The scanner trusts the event to be JSON that was validated at ingest; structural errors it meets throw a
  * SyntaxError, but it does not re-validate the parts it skips.
  */
-import { type EventFields, HASH_MASK, type PathNode } from './event-fields.ts';
+import {
+  type EventFields,
+  eventTooDeep,
+  HASH_MASK,
+  MAX_ARRAY_NESTING,
+  type PathNode,
+} from './event-fields.ts';
 
 /** Node's direct slice decoders (skipping toString's argument handling), with a portable fallback. */
 interface SliceDecoders {
@@ -25,6 +31,7 @@ function decode(ascii: boolean, start: number, end: number): string {
 
 let buf: Buffer = Buffer.alloc(0);
 let pos = 0;
+let arrayDepth = 0;
 let out: EventFields;
 
 function syntax(what: string): never {
@@ -35,6 +42,7 @@ function syntax(what: string): never {
 export function collectRaw(root: PathNode, bytes: Uint8Array, fields: EventFields): void {
   buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   pos = 0;
+  arrayDepth = 0;
   out = fields;
   skipWs();
   if (buf[pos] === 0x7b) scanObject(root, -1);
@@ -130,11 +138,13 @@ function scanValue(node: PathNode, chain: number): void {
     if (node.children.size > 0) scanObject(node, chain);
     else skipValue();
   } else if (c === 0x5b) {
+    if (++arrayDepth > MAX_ARRAY_NESTING) throw eventTooDeep();
     const array = out.arrayCount++;
     pos++;
     skipWs();
     if (buf[pos] === 0x5d) {
       pos++;
+      arrayDepth--;
       return;
     }
     for (let index = 0; ; index++) {
@@ -146,7 +156,10 @@ function scanValue(node: PathNode, chain: number): void {
         skipWs();
         continue;
       }
-      if (sep === 0x5d) return;
+      if (sep === 0x5d) {
+        arrayDepth--;
+        return;
+      }
       pos--;
       syntax('expected , or ]');
     }

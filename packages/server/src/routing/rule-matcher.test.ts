@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isSwitchyardError } from '@switchyard/protocol';
+import { MAX_ARRAY_NESTING } from './event-fields.ts';
 import { compilePattern } from './pattern-parser.ts';
 import { RuleMatcher } from './rule-matcher.ts';
 
@@ -115,5 +116,27 @@ describe('RuleMatcher', () => {
     m.add('present', { a: [{ exists: true }] });
     assert.deepEqual(m.match(null), ['absent']);
     assert.deepEqual(m.match([{ a: 1 }]), ['absent']);
+  });
+
+  it('refuses an event that nests arrays too deep under a named field, instead of exhausting the stack', () => {
+    const m = new RuleMatcher();
+    m.add('r', { source: ['x'], detail: { n: [{ numeric: ['>', 0] }] } });
+    const nested = (depth: number, inner: unknown): unknown => {
+      let v = inner;
+      for (let i = 0; i < depth; i++) v = [v];
+      return v;
+    };
+    const brackets = (depth: number, inner: string) => `${'['.repeat(depth)}${inner}${']'.repeat(depth)}`;
+    const tooDeep = (err: unknown) => isSwitchyardError(err, 'SY_ERR_EVENT_TOO_DEEP');
+    assert.throws(() => m.match({ source: nested(MAX_ARRAY_NESTING + 1, 'x') }), tooDeep);
+    assert.throws(() => m.matchJson(`{"source":${brackets(100_000, '"x"')}}`), tooDeep);
+    // Up to the limit nested arrays flatten, as everywhere in the pattern language.
+    const deepOk = { source: nested(MAX_ARRAY_NESTING, 'x'), detail: { n: 3 } };
+    assert.deepEqual(m.match(deepOk), ['r']);
+    assert.deepEqual(m.matchJson(JSON.stringify(deepOk)), ['r']);
+    // Depth under fields no rule names is never walked, so it is no error; and the matcher goes on.
+    const elsewhere = { source: 'x', other: nested(100_000, 1), detail: { n: 1 } };
+    assert.deepEqual(m.match(elsewhere), ['r']);
+    assert.deepEqual(m.matchJson(`{"source":"x","other":${brackets(100_000, '1')},"detail":{"n":1}}`), ['r']);
   });
 });
