@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { compilePattern } from './pattern-parser.ts';
 import type { CompiledPattern } from './pattern-types.ts';
 import { flattenEvent } from './reference-interpreter.ts';
-import { decide } from './test-support.ts';
+import { decide, prng } from './test-support.ts';
 import { leafPasses } from './value-tests.ts';
 
 const E = [{ exists: true }];
@@ -195,5 +195,35 @@ describe('array consistency (rulesForJSONEvent semantics)', () => {
 
   it('has the decision cases of the reference (9 split cases)', () => {
     assert.equal(cases.filter((c) => c[4]).length, 9);
+  });
+});
+
+describe('array consistency in large arrays (leaves followed by picked element)', () => {
+  it('agrees with the reference on seeded events whose arrays are longer than the grouping threshold', () => {
+    const rand = prng(7331);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+    const item = () => ({
+      sku: pick(['A', 'B', 'C']),
+      qty: pick([1, 2, 3]),
+      tags: Array.from({ length: Math.floor(rand() * 3) }, () => pick(['x', 'y', 'z'])),
+    });
+    const rules = [
+      { detail: { items: { sku: ['A'], qty: [2] } } },
+      { detail: { items: { sku: [{ 'anything-but': 'B' }], tags: ['z'] } } },
+      { detail: { items: { sku: ['C'], qty: [{ numeric: ['>', 2] }], tags: ['y'] } } },
+      { detail: { items: { qty: [3] }, region: ['eu'] } },
+      // Scalars of an array outside `items` are in no element: followed whatever is picked.
+      { detail: { items: { sku: ['A'] } }, labels: ['k'] },
+    ];
+    let matched = 0;
+    for (let n = 0; n < 120; n++) {
+      const length = 17 + Math.floor(rand() * 40);
+      // Sometimes the items come as an array of arrays of objects.
+      const items = Array.from({ length }, () => (rand() < 0.2 ? [item(), item()] : item()));
+      const labels = Array.from({ length: 17 + Math.floor(rand() * 10) }, () => pick(['j', 'k', 'l', 'm']));
+      const event = { detail: { region: pick(['eu', 'us']), items }, labels: rand() < 0.5 ? labels : ['j'] };
+      for (const rule of rules) if (decide(rule, event)) matched++;
+    }
+    assert.ok(matched > 50 && matched < 550, `a mix of matches and misses (${matched})`);
   });
 });

@@ -162,6 +162,12 @@ export class PathRegistry {
   }
 }
 
+/** A field's leaves by outermost array element: leaves in no array, and per array, per element index. */
+export interface LeafGroups {
+  free: number[];
+  arrays: Map<number, Map<number, number[]>>;
+}
+
 /** Reused per-event tables of leaves and array chains. */
 export class EventFields {
   leafCount = 0;
@@ -170,6 +176,8 @@ export class EventFields {
   leafNext = new Int32Array(64);
   head = new Int32Array(16);
   stamp = new Uint32Array(16);
+  leavesOf = new Int32Array(16);
+  readonly #grouped = new Map<number, LeafGroups>();
   epoch = 0;
   chainCount = 0;
   chainParent = new Int32Array(32);
@@ -182,7 +190,9 @@ export class EventFields {
     if (this.head.length < fieldCapacity) {
       this.head = new Int32Array(fieldCapacity * 2);
       this.stamp = new Uint32Array(fieldCapacity * 2);
+      this.leavesOf = new Int32Array(fieldCapacity * 2);
     }
+    if (this.#grouped.size > 0) this.#grouped.clear();
     this.epoch = (this.epoch + 1) >>> 0;
     if (this.epoch === 0) {
       this.stamp.fill(0);
@@ -207,9 +217,48 @@ export class EventFields {
     }
     this.values[i] = value;
     this.leafChain[i] = chain;
-    this.leafNext[i] = this.first(fieldId);
+    const fresh = this.stamp[fieldId] !== this.epoch;
+    this.leafNext[i] = fresh ? -1 : (this.head[fieldId] as number);
+    this.leavesOf[fieldId] = fresh ? 1 : (this.leavesOf[fieldId] as number) + 1;
     this.head[fieldId] = i;
     this.stamp[fieldId] = this.epoch;
+  }
+
+  /** Number of leaves of a field in this event. */
+  count(fieldId: number): number {
+    return this.stamp[fieldId] === this.epoch ? (this.leavesOf[fieldId] as number) : 0;
+  }
+
+  /**
+   * The leaves of a field grouped by the element of the outermost array they sit in (built once per
+   * field and event, on demand). A matcher that has picked element i of that array for earlier
+   * conditions reads only group i, instead of every leaf: two conditions inside one large array of
+   * objects cost the array's length, not its square.
+   */
+  groups(fieldId: number): LeafGroups {
+    let g = this.#grouped.get(fieldId);
+    if (g !== undefined) return g;
+    g = { free: [], arrays: new Map() };
+    for (let leaf = this.first(fieldId); leaf >= 0; leaf = this.leafNext[leaf] as number) {
+      let link = this.leafChain[leaf] as number;
+      if (link < 0) {
+        g.free.push(leaf);
+        continue;
+      }
+      while ((this.chainParent[link] as number) >= 0) link = this.chainParent[link] as number;
+      const array = this.chainArray[link] as number;
+      let elements = g.arrays.get(array);
+      if (elements === undefined) {
+        elements = new Map();
+        g.arrays.set(array, elements);
+      }
+      const index = this.chainIndex[link] as number;
+      const list = elements.get(index);
+      if (list === undefined) elements.set(index, [leaf]);
+      else list.push(leaf);
+    }
+    this.#grouped.set(fieldId, g);
+    return g;
   }
 
   /** A new chain link: element `index` of array `array`, inside chain `parent`. */

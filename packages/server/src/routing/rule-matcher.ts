@@ -6,7 +6,7 @@
  */
 
 import { conditionKey, ordered, splitExactLists } from './condition-chain.ts';
-import { collectParsed, EventFields, PathRegistry } from './event-fields.ts';
+import { collectParsed, EventFields, type LeafGroups, PathRegistry } from './event-fields.ts';
 import { FieldMatcher, TargetStack } from './field-matcher.ts';
 import { compilePattern, type PatternOptions } from './pattern-parser.ts';
 import type { CompiledPattern, FieldCondition, ValueTest } from './pattern-types.ts';
@@ -89,6 +89,9 @@ class RuleRecord {
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);
+
+/** A field with more leaves than this is followed by array element once elements are picked. */
+const GROUP_ABOVE_LEAVES = 16;
 
 /** A set of rules compiled together; `match` returns the ids of the rules an event matches. */
 export class RuleMatcher {
@@ -258,7 +261,6 @@ export class RuleMatcher {
     }
     const transitions = state.transitions;
     const fields = this.#fields;
-    const stack = this.#stack;
     for (let t = 0; t < transitions.length; t++) {
       const transition = transitions[t] as Transition;
       let leaf = fields.first(transition.fieldId);
@@ -267,35 +269,60 @@ export class RuleMatcher {
         if (absent !== null) for (let i = 0; i < absent.length; i++) this.#visit(absent[i] as NameState);
         continue;
       }
-      for (; leaf >= 0; leaf = fields.leafNext[leaf] as number) {
-        const chain = fields.leafChain[leaf] as number;
-        const undoMark = this.#undoTop;
-        if (chain >= 0 && !this.#pick(chain)) continue;
-        const base = stack.top;
-        transition.collect(fields.values[leaf] as string, stack);
-        const items = stack.items;
-        if (stack.top === base + 1) {
-          // One target (the common case): nothing to dedupe.
-          this.#visit(items[base] as NameState);
-          stack.top = base;
-          this.#unpick(undoMark);
-          continue;
-        }
-        // Dedupe before visiting: nested visits reuse the marks.
-        const seq = ++this.#markSeq;
-        let end = base;
-        for (let i = base; i < stack.top; i++) {
-          const next = items[i] as NameState;
-          if (next.mark === seq) continue;
-          next.mark = seq;
-          items[end++] = next;
-        }
-        stack.top = end;
-        for (let i = base; i < end; i++) this.#visit(items[i] as NameState);
-        stack.top = base;
-        this.#unpick(undoMark);
+      if (this.#undoTop > 0 && fields.count(transition.fieldId) > GROUP_ABOVE_LEAVES) {
+        this.#visitPicked(transition, fields.groups(transition.fieldId));
+        continue;
+      }
+      for (; leaf >= 0; leaf = fields.leafNext[leaf] as number) this.#take(transition, leaf);
+    }
+  }
+
+  /** Follows a field's many leaves when array elements are picked: only those in the picked elements. */
+  #visitPicked(transition: Transition, groups: LeafGroups): void {
+    for (let i = 0; i < groups.free.length; i++) this.#take(transition, groups.free[i] as number);
+    for (const [array, elements] of groups.arrays) {
+      const picked = this.#picks[array] as number;
+      if (picked >= 0) {
+        const leaves = elements.get(picked);
+        if (leaves !== undefined)
+          for (let i = 0; i < leaves.length; i++) this.#take(transition, leaves[i] as number);
+      } else {
+        for (const leaves of elements.values())
+          for (let i = 0; i < leaves.length; i++) this.#take(transition, leaves[i] as number);
       }
     }
+  }
+
+  /** Follows one leaf of a transition's field: picks its array elements, collects and visits the next states. */
+  #take(transition: Transition, leaf: number): void {
+    const fields = this.#fields;
+    const stack = this.#stack;
+    const chain = fields.leafChain[leaf] as number;
+    const undoMark = this.#undoTop;
+    if (chain >= 0 && !this.#pick(chain)) return;
+    const base = stack.top;
+    transition.collect(fields.values[leaf] as string, stack);
+    const items = stack.items;
+    if (stack.top === base + 1) {
+      // One target (the common case): nothing to dedupe.
+      this.#visit(items[base] as NameState);
+      stack.top = base;
+      this.#unpick(undoMark);
+      return;
+    }
+    // Dedupe before visiting: nested visits reuse the marks.
+    const seq = ++this.#markSeq;
+    let end = base;
+    for (let i = base; i < stack.top; i++) {
+      const next = items[i] as NameState;
+      if (next.mark === seq) continue;
+      next.mark = seq;
+      items[end++] = next;
+    }
+    stack.top = end;
+    for (let i = base; i < end; i++) this.#visit(items[i] as NameState);
+    stack.top = base;
+    this.#unpick(undoMark);
   }
 
   /** Takes the array elements of a leaf's chain; false (and nothing taken) if they conflict with earlier picks. */
