@@ -229,9 +229,10 @@ export class Streams {
     const now = this.#now();
     for (const f of frames) {
       this.#log(s, f.partition);
-      const headers = verifyBatches(f.batches);
-      for (const h of headers) this.#checkTimestamp(h.maxTimestamp, now);
-      if (compacted) for (const h of headers) requireKeys(s.def.name, f.batches, h.position);
+      for (const h of verifyBatches(f.batches)) {
+        this.#checkTimestamp(h.maxTimestamp, now);
+        if (compacted) requireKeys(s.def.name, f.batches, h.position);
+      }
     }
     const ranges = await Promise.all(frames.map((f) => this.#append(s, f.partition, f.batches)));
     return { ranges };

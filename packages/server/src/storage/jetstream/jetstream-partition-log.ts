@@ -158,10 +158,7 @@ export class JetStreamPartitionLog implements PartitionLog {
     return this.#exclusive(async () => {
       await this.#catchUp();
       this.#producers.expire(Date.now(), this.#addr.producerExpirationMs);
-      // As Kafka: a compact-only stream keeps the latest record of every key, however old.
-      let freed = this.#config.cleanupPolicy.includes('delete')
-        ? await cleanPartition(this.#addr, this.#index, this.#config, now)
-        : 0;
+      let freed = await cleanPartition(this.#addr, this.#index, this.#config, now);
       if (this.#config.cleanupPolicy !== 'delete')
         freed += await compactPartition(this.#addr, this.#index, this.#config, now);
       this.#startOffset = this.#index.at(0)?.baseOffset ?? this.#endOffset;

@@ -3,6 +3,8 @@
  * drop the oldest messages whose newest record is older than `retentionMs`, and the oldest while
  * the partition is over `retentionBytes`, by one purge up to a stream sequence. The newest message
  * always stays: 2.9 cannot start a stream at a chosen sequence, so it is what keeps the next offset.
+ * Nothing goes unless the cleanup policy includes `delete` (a compact-only stream keeps the latest
+ * record of every key however old, as in Kafka).
  */
 import type { PartitionLogConfig } from '../log-store.ts';
 import { fromNatsError } from './jetstream-errors.ts';
@@ -16,6 +18,7 @@ export async function cleanPartition(
   config: PartitionLogConfig,
   now: number,
 ): Promise<number> {
+  if (!config.cleanupPolicy.includes('delete')) return 0;
   let drop = 0;
   let remaining = index.bytes;
   while (drop < index.length - 1) {

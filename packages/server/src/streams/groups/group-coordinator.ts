@@ -243,19 +243,14 @@ export class GroupCoordinator {
   /**
    * Call once a stream is deleted: every group forgets its committed offsets there (as Kafka does on
    * topic deletion), so a stream created again under the name is read from the consumers' reset
-   * policy, not from stale positions; live groups consuming it rebalance off it.
+   * policy, not from stale positions. Live members move off it at their next heartbeat (which
+   * refreshes partition counts), and their commits there fail meanwhile (`commit` checks streams).
    */
   async forgetStream(stream: string): Promise<void> {
-    const stored = (await this.#store.list()).filter(({ doc }) =>
-      doc.offsets.some((o) => o.stream === stream),
-    );
-    const live = [...this.#groups.values()].filter((rt) => rt.membership.streams().includes(stream));
-    const names = new Set([...stored.map((g) => g.group), ...live.map((rt) => rt.group)]);
-    for (const group of names) {
+    for (const { group, doc } of await this.#store.list()) {
+      if (!doc.offsets.some((o) => o.stream === stream)) continue;
       await this.#withGroup(group, async (rt) => {
-        await rt.refreshPartitions();
-        if (rt.stored.doc.offsets.some((o) => o.stream === stream))
-          await rt.write((doc) => withoutStream(doc, stream));
+        await rt.write((current) => withoutStream(current, stream));
       });
     }
   }

@@ -41,11 +41,7 @@ export class PartitionCleaner {
   /** Applies retention, then compaction when the policy asks for it and there is something to do. */
   async clean(config: PartitionLogConfig, now: number): Promise<CleanResult> {
     let retained = 0;
-    // As Kafka: a compact-only stream keeps the latest record of every key, however old.
-    const expired = config.cleanupPolicy.includes('delete')
-      ? segmentsToDelete(this.#segments, config, now)
-      : [];
-    for (const seg of expired) {
+    for (const seg of segmentsToDelete(this.#segments, config, now)) {
       this.#segments.splice(this.#segments.indexOf(seg), 1);
       retained += seg.size;
       const recycled = this.#preallocator.recycle(seg.path('.log'));

@@ -22,6 +22,7 @@ import { PartitionCleaner } from './partition-cleaner.ts';
 import { createActiveSegment, type Preallocator } from './preallocator.ts';
 import { writeProducerSnapshot } from './producer-snapshot.ts';
 import type { ReadBufferPool } from './read-buffer-pool.ts';
+import { expiredByTime } from './retention.ts';
 import type { Segment } from './segment.ts';
 import { offsetForTimestampIn, readSegments } from './segment-list.ts';
 import { TailCache } from './tail-cache.ts';
@@ -370,10 +371,9 @@ export class EmbeddedPartitionLog implements PartitionLog {
   #timeRollDue(now: number): boolean {
     const seg = this.#active;
     if (seg.size === 0) return false;
-    const { segmentMs, retentionMs, cleanupPolicy } = this.#config;
+    const { segmentMs } = this.#config;
     const aged = segmentMs !== null && seg.firstTimestamp >= 0 && now - seg.firstTimestamp >= segmentMs;
-    const expired = retentionMs !== null && seg.maxTimestamp < now - retentionMs;
-    return aged || (expired && cleanupPolicy.includes('delete'));
+    return aged || expiredByTime(seg, this.#config, now);
   }
 
   /** Rolls now when no group is being written; otherwise the flush loop rolls before its next write. */
