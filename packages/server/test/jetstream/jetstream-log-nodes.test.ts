@@ -64,7 +64,9 @@ describe('JetStreamLogStore across nodes', () => {
         offsets,
         Array.from({ length: 50 }, (_, i) => i),
       );
-      await la.clean(Date.now()); // catches up with what b wrote
+      // Each node learns of the other's appends asynchronously; clean catches a node up at once.
+      await la.clean(Date.now());
+      await lb.clean(Date.now());
       const fromA = (await readAll(la, 0)).map((r) => r.value?.toString());
       const fromB = (await readAll(lb, 0)).map((r) => r.value?.toString());
       assert.equal(fromA.length, 50);
