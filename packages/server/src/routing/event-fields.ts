@@ -19,6 +19,9 @@ export function eventTooDeep(): Error {
   return syError('SY_ERR_EVENT_TOO_DEEP', { max: MAX_ARRAY_NESTING });
 }
 
+/** A leaf whose value id was not looked up yet. */
+export const UNKNOWN_VALUE = -2;
+
 /** One step of the trie of named paths. */
 export class PathNode {
   readonly children = new Map<string, PathNode>();
@@ -174,6 +177,8 @@ export class EventFields {
   readonly values: Leaf[] = [];
   leafChain = new Int32Array(64);
   leafNext = new Int32Array(64);
+  /** Per leaf, the matcher's interned id of its value once looked up (UNKNOWN_VALUE before). */
+  valueIds = new Int32Array(64);
   head = new Int32Array(16);
   stamp = new Uint32Array(16);
   leavesOf = new Int32Array(16);
@@ -214,8 +219,10 @@ export class EventFields {
     if (i >= this.leafChain.length) {
       this.leafChain = grow(this.leafChain);
       this.leafNext = grow(this.leafNext);
+      this.valueIds = grow(this.valueIds);
     }
     this.values[i] = value;
+    this.valueIds[i] = UNKNOWN_VALUE;
     this.leafChain[i] = chain;
     const fresh = this.stamp[fieldId] !== this.epoch;
     this.leafNext[i] = fresh ? -1 : (this.head[fieldId] as number);

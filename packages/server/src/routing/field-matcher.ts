@@ -1,8 +1,9 @@
 /**
- * The value index of one field at one state of the rule machine: every value test of every condition on that
- * field, pointing at the condition's next state. Exact values are hash lookups, prefixes/suffixes/ignore-case and
- * literal-headed wildcards are trie walks, numeric ranges a stabbing query; only tests that match nearly
- * everything (anything-but …) or cannot be indexed (cidr, `*x*` wildcards) are checked one by one.
+ * The index of one field's value tests at one state of the rule machine, for the tests that are not exact values
+ * (the automaton's exact-value table holds those) when a transition has more than one or one of a kind it does not
+ * keep inline: prefixes/suffixes/ignore-case and literal-headed wildcards are affix-index lookups, numeric ranges
+ * a stabbing query; only tests that match nearly everything (anything-but …) or cannot be indexed (cidr, `*x*`
+ * wildcards) are checked one by one.
  */
 import { AffixIndex } from './affix-index.ts';
 import { NumericIndex } from './numeric-index.ts';
@@ -24,38 +25,6 @@ function pushAll<T>(list: readonly T[] | null | undefined, out: TargetStack<T>):
   for (let i = 0; i < list.length; i++) out.push(list[i] as T);
 }
 
-/**
- * Exact-value maps hold a lone target as itself and only two or more in a list (targets are never arrays), which
- * saves a hop per lookup: most values lead to one state.
- */
-type Targets<T> = T | T[];
-
-function addTo<K, T>(map: Map<K, Targets<T>>, key: K, target: T): void {
-  const found = map.get(key);
-  if (found === undefined) map.set(key, target);
-  else if (!Array.isArray(found)) map.set(key, [found, target]);
-  else if (found.length >= 16) found.push(target);
-  else map.set(key, [...found, target]);
-}
-
-function removeFromMap<K, T>(map: Map<K, Targets<T>> | null, key: K, target: T): void {
-  const found = map?.get(key);
-  if (map == null || found === undefined) return;
-  if (!Array.isArray(found)) {
-    if (found === target) map.delete(key);
-    return;
-  }
-  const i = found.indexOf(target);
-  if (i >= 0) found.splice(i, 1);
-  if (found.length === 1) map.set(key, found[0] as T);
-}
-
-function pushFound<T>(found: Targets<T> | undefined, out: TargetStack<T>): void {
-  if (found === undefined) return;
-  if (Array.isArray(found)) pushAll(found, out);
-  else out.push(found);
-}
-
 /** Adds to or removes from a lazily created list; an emptied list becomes null. */
 function edit<T>(list: T[] | null, target: T, add: boolean): T[] | null {
   if (add) {
@@ -72,17 +41,11 @@ function edit<T>(list: T[] | null, target: T, add: boolean): T[] | null {
 }
 
 // Which indexes a FieldMatcher holds, so that collect reads one field before touching any index.
-const STRING1 = 1;
-const STRINGS = 2;
-const AFFIXES = 4;
-const NUMBER1 = 8;
-const NUMBERS = 16;
-const RANGES = 32;
-const LITERALS = 64;
-const OTHERS = 128;
-const EXISTS = 256;
-const STRING1_ONE = 512;
-const OTHER_ONE = 1024;
+const AFFIXES = 1;
+const RANGES = 2;
+const OTHERS = 4;
+const EXISTS = 8;
+const OTHER_ONE = 16;
 
 /** All value tests on one field from one state, each leading to a target. */
 export class FieldMatcher<T> {
@@ -90,23 +53,11 @@ export class FieldMatcher<T> {
   fieldId = -1;
   /** Bits of the indexes that are not empty. */
   #has = 0;
-  // Exact values: the first key inline (most transitions have one), further keys in a map.
-  #string1: string | null = null;
-  #string1Targets: T[] | null = null;
-  /** The only target of #string1 when it has one (nearly always), read without the list. */
-  #string1Target: T | null = null;
-  #strings: Map<string, Targets<T>> | null = null;
   #prefix: AffixIndex<T> | null = null;
   #suffix: AffixIndex<T> | null = null;
   #foldPrefix: AffixIndex<T> | null = null;
   #foldSuffix: AffixIndex<T> | null = null;
-  #number1 = 0;
-  #number1Targets: T[] | null = null;
-  #numbers: Map<number, Targets<T>> | null = null;
   #ranges: NumericIndex<T> | null = null;
-  #true: T[] | null = null;
-  #false: T[] | null = null;
-  #null: T[] | null = null;
   #others: { test: ValueTest; target: T }[] | null = null;
   /** The only entry of #others when it has one, read without the list. */
   #other1: ValueTest | null = null;
@@ -115,6 +66,11 @@ export class FieldMatcher<T> {
   #exists: T[] | null = null;
   /** Targets of `exists: false`: taken only when the field has no leaf in the event. */
   absent: T[] | null = null;
+
+  /** True when the index holds any test besides `exists: false` (which `absent` lists). */
+  get hasTests(): boolean {
+    return this.#has !== 0;
+  }
 
   /** Registers one test. */
   add(test: ValueTest, target: T): void {
@@ -133,17 +89,9 @@ export class FieldMatcher<T> {
     const lone = this.#others?.length === 1 ? (this.#others[0] ?? null) : null;
     this.#other1 = lone?.test ?? null;
     this.#other1Target = lone?.target ?? null;
-    const one = this.#string1Targets?.length === 1;
-    this.#string1Target = one ? (this.#string1Targets?.[0] ?? null) : null;
     this.#has =
-      (this.#string1Targets !== null ? STRING1 : 0) |
-      (one ? STRING1_ONE : 0) |
-      (used(this.#strings) ? STRINGS : 0) |
       ([this.#prefix, this.#suffix, this.#foldPrefix, this.#foldSuffix].some(used) ? AFFIXES : 0) |
-      (this.#number1Targets !== null ? NUMBER1 : 0) |
-      (used(this.#numbers) ? NUMBERS : 0) |
       (used(this.#ranges) ? RANGES : 0) |
-      (this.#true !== null || this.#false !== null || this.#null !== null ? LITERALS : 0) |
       (this.#others !== null ? (lone !== null ? OTHER_ONE : OTHERS) : 0) |
       (this.#exists !== null ? EXISTS : 0);
   }
@@ -151,37 +99,10 @@ export class FieldMatcher<T> {
   #apply(test: ValueTest, target: T, add: boolean): void {
     switch (test.kind) {
       case 'exact-string':
-        if (this.#string1Targets !== null && this.#string1 === test.value) {
-          this.#string1Targets = edit(this.#string1Targets, target, add);
-        } else if (add && this.#string1Targets === null && this.#strings?.has(test.value) !== true) {
-          this.#string1 = test.value;
-          this.#string1Targets = [target];
-        } else if (add) {
-          this.#strings ??= new Map();
-          addTo(this.#strings, test.value, target);
-        } else removeFromMap(this.#strings, test.value, target);
-        return;
       case 'exact-number':
-        if (this.#number1Targets !== null && this.#number1 === test.value) {
-          this.#number1Targets = edit(this.#number1Targets, target, add);
-        } else if (add && this.#number1Targets === null && this.#numbers?.has(test.value) !== true) {
-          this.#number1 = test.value;
-          this.#number1Targets = [target];
-        } else if (add) {
-          this.#numbers ??= new Map();
-          addTo(this.#numbers, test.value, target);
-        } else removeFromMap(this.#numbers, test.value, target);
-        return;
       case 'exact-literal':
-        if (test.value === null) this.#null = edit(this.#null, target, add);
-        else if (test.value) this.#true = edit(this.#true, target, add);
-        else this.#false = edit(this.#false, target, add);
-        return;
+        throw new Error('exact values belong in the exact-value table, not a FieldMatcher');
       case 'numeric':
-        if (test.low === test.high) {
-          this.#apply({ kind: 'exact-number', value: test.low === 0 ? 0 : test.low }, target, add);
-          return;
-        }
         this.#ranges ??= new NumericIndex();
         if (add) this.#ranges.add(test.low, test.lowOpen, test.high, test.highOpen, target);
         else this.#ranges.remove(test.low, test.lowOpen, test.high, test.highOpen, target);
@@ -198,9 +119,7 @@ export class FieldMatcher<T> {
         const pieces = test.program.pieces;
         const head = pieces[0] as string;
         const tail = pieces[pieces.length - 1] as string;
-        if (pieces.length === 1) {
-          this.#apply({ kind: 'exact-string', value: head }, target, add);
-        } else if (head !== '' || tail !== '') {
+        if (head !== '' || tail !== '') {
           const trie = this.#trie(head !== '' ? 'prefix' : 'suffix', false);
           const literal = head !== '' ? head : tail;
           if (add) trie.addCheck(literal, test.program, target);
@@ -255,11 +174,6 @@ export class FieldMatcher<T> {
   collect(leaf: Leaf, out: TargetStack<T>): void {
     const has = this.#has;
     if (typeof leaf === 'string') {
-      if ((has & STRING1) !== 0 && this.#string1 === leaf) {
-        if ((has & STRING1_ONE) !== 0) out.push(this.#string1Target as T);
-        else pushAll(this.#string1Targets, out);
-      }
-      if ((has & STRINGS) !== 0) pushFound((this.#strings as Map<string, Targets<T>>).get(leaf), out);
       if ((has & AFFIXES) !== 0) {
         if (this.#prefix !== null) this.#prefix.collect(leaf, out);
         if (this.#suffix !== null) this.#suffix.collect(leaf, out);
@@ -267,12 +181,7 @@ export class FieldMatcher<T> {
         if (this.#foldSuffix !== null) this.#foldSuffix.collect(leaf, out);
       }
     } else if (typeof leaf === 'number') {
-      if ((has & NUMBER1) !== 0 && this.#number1 === leaf) pushAll(this.#number1Targets, out);
-      if ((has & NUMBERS) !== 0)
-        pushFound((this.#numbers as Map<number, Targets<T>>).get(leaf === 0 ? 0 : leaf), out);
       if ((has & RANGES) !== 0) (this.#ranges as NumericIndex<T>).collect(leaf, out);
-    } else if ((has & LITERALS) !== 0) {
-      pushAll(leaf === null ? this.#null : leaf ? this.#true : this.#false, out);
     }
     if ((has & OTHER_ONE) !== 0) {
       if (leafPasses(this.#other1 as ValueTest, leaf)) out.push(this.#other1Target as T);

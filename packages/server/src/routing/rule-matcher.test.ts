@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { isSwitchyardError } from '@switchyard/protocol';
 import { MAX_ARRAY_NESTING } from './event-fields.ts';
 import { compilePattern } from './pattern-parser.ts';
+import { referenceMatches as patternMatches } from './reference-interpreter.ts';
 import { RuleMatcher } from './rule-matcher.ts';
 
 const sorted = (ids: readonly string[]) => [...ids].sort();
@@ -44,6 +45,86 @@ describe('RuleMatcher', () => {
     assert.deepEqual(m.match({ a: '2' }), ['r']);
     assert.equal(m.size, 1);
     assert.deepEqual(m.get('r')?.source, '{"a":["2"]}');
+  });
+
+  it('keeps exact values with one, several and again one next state, at one and at many values per field', () => {
+    const m = new RuleMatcher();
+    // A lone exact value (kept inline in its transition), then the same value leading to a second state through
+    // a condition that also has a prefix (a mixed list is not split), then many values on the field.
+    m.add('a', { f: ['a'] });
+    assert.deepEqual(m.match({ f: 'a' }), ['a']);
+    m.add('a-or-zz', { f: ['a', { prefix: 'zz' }] });
+    assert.deepEqual(sorted(m.match({ f: 'a' })), ['a', 'a-or-zz']);
+    assert.deepEqual(m.match({ f: 'zzz' }), ['a-or-zz']);
+    for (let i = 0; i < 20; i++) m.add(`v${i}`, { f: [`v${i}`] });
+    assert.deepEqual(sorted(m.match({ f: 'a' })), ['a', 'a-or-zz']);
+    assert.deepEqual(m.match({ f: 'v7' }), ['v7']);
+    m.remove('a');
+    assert.deepEqual(m.match({ f: 'a' }), ['a-or-zz']);
+    for (let i = 0; i < 20; i++) m.remove(`v${i}`);
+    assert.deepEqual(m.match({ f: 'a' }), ['a-or-zz']);
+    assert.deepEqual(m.match({ f: 'v7' }), []);
+    m.remove('a-or-zz');
+    assert.deepEqual(m.match({ f: 'a' }), []);
+    m.add('n', { f: [5, { numeric: ['=', 5] }] });
+    assert.deepEqual(m.match({ f: 5 }), ['n']);
+    assert.deepEqual(m.match({ f: '5' }), []);
+  });
+
+  it('answers like the reference for every test a transition keeps inline, alone and beside another test', () => {
+    const lone: unknown[][] = [
+      [{ exists: true }],
+      [{ exists: false }],
+      [{ numeric: ['>', 1, '<=', 3] }],
+      [{ numeric: ['>=', 1, '<', 3] }],
+      [{ prefix: 'ab' }],
+      [{ 'anything-but': 'x' }],
+      [{ 'anything-but': ['x', 'y'] }],
+      [{ 'anything-but': ['x', 'y', 'z'] }],
+      [{ 'anything-but': [7, 8] }],
+      [{ wildcard: 'a*c' }],
+      [{ suffix: 'bc' }],
+    ];
+    const values: unknown[] = [
+      'x',
+      'y',
+      'z',
+      'ab',
+      'abc',
+      'a',
+      'axc',
+      1,
+      2,
+      3,
+      7,
+      0,
+      true,
+      null,
+      ['x', 'q'],
+      [2, 9],
+    ];
+    const events = [{}, ...values.map((f) => ({ f }))];
+    for (const tests of lone) {
+      // Alone the test is inline; with a second rule on the same field it moves to a FieldMatcher.
+      for (const companion of [undefined, [{ prefix: 'zz' }]]) {
+        const m = new RuleMatcher();
+        m.add('r', { f: tests });
+        if (companion !== undefined) m.add('other', { f: companion });
+        for (const event of events) {
+          const expected = patternMatches(compilePattern({ f: tests }), event);
+          assert.equal(
+            m.match(event).includes('r'),
+            expected,
+            `${JSON.stringify(tests)} on ${JSON.stringify(event)}`,
+          );
+          assert.equal(m.matchJson(JSON.stringify(event)).includes('r'), expected);
+        }
+        m.remove('other');
+        for (const event of events) {
+          assert.equal(m.match(event).includes('r'), patternMatches(compilePattern({ f: tests }), event));
+        }
+      }
+    }
   });
 
   it('removes rules without disturbing rules that share their states', () => {

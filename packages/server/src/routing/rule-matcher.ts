@@ -6,84 +6,93 @@
  */
 
 import { conditionKey, ordered, splitExactLists } from './condition-chain.ts';
-import { collectParsed, EventFields, type LeafGroups, PathRegistry } from './event-fields.ts';
+import { collectParsed, EventFields, type LeafGroups, PathRegistry, UNKNOWN_VALUE } from './event-fields.ts';
+import { PairTable, ValueIds } from './exact-values.ts';
 import { FieldMatcher, TargetStack } from './field-matcher.ts';
+import { ListArena } from './list-arena.ts';
 import { compilePattern, type PatternOptions } from './pattern-parser.ts';
 import type { CompiledPattern, FieldCondition, ValueTest } from './pattern-types.ts';
 import { collectRaw } from './raw-event-scanner.ts';
+import type { Leaf } from './value-tests.ts';
+import { type WildcardProgram, wildcardMatches } from './wildcard.ts';
 
-/** Shared by states without transitions; replaced, never mutated. */
-const EMPTY_TRANSITIONS: Transition[] = [];
+// A state is a row of S_WIDTH words: its transitions list, its rules list (each an arena slot of offset,
+// length, capacity class) and the dedupe mark used while matching.
+const S_TRANS = 0;
+const S_RULES = 3;
+const S_MARK = 6;
+const S_WIDTH = 8;
+const ROOT = 0;
 
-class NameState {
-  /** Rules whose branch ends here. */
-  rules: RuleRecord[] | null = null;
-  transitions: Transition[] = EMPTY_TRANSITIONS;
-  /** Dedupe stamp used while matching. */
-  mark = 0;
-}
+// A transition is a record of T_WIDTH words in its state's list.
+/** fieldId << 2 | HAS_TESTS | HAS_ABSENT. */
+const T_FIELD = 0;
+/** The transition's key: its id in the exact-value table and the side tables. */
+const T_KEY = 1;
+/** NO_EXACT, MANY_EXACT, or the id of the transition's one exact value. */
+const T_VALUE = 2;
+/** The one exact value's target when it has one, else -1. */
+const T_TARGET = 3;
+/**
+ * When the transition's only test besides exact values is one of the common kinds, it is kept inline: its kind
+ * (ONE_*, with flags), its target and two words of operands. Otherwise NO_TEST, and a FieldMatcher holds them.
+ */
+const T_ONE = 4;
+const T_ONE_TARGET = 5;
+const T_ONE_A = 6;
+const T_ONE_B = 7;
+const T_WIDTH = 8;
+
+/** The transition has tests besides exact values that are not inline, in a FieldMatcher. */
+const HAS_TESTS = 1;
+/** Its FieldMatcher has `exists: false` targets. */
+const HAS_ABSENT = 2;
+
+const NO_TEST = 0;
+/** `exists: true`: every leaf passes. */
+const ONE_EXISTS = 1;
+/** `exists: false`: taken when the field has no leaf. */
+const ONE_ABSENT = 2;
+/** A numeric range; bounds in the transition's two slots of `#bounds`, openness in the flags below. */
+const ONE_RANGE = 3;
+/** A case-sensitive prefix, kept in `#texts`. */
+const ONE_PREFIX = 4;
+/** anything-but of one or two strings: their value ids in the operand words (NO_ID when unused). */
+const ONE_EXCEPT = 5;
+/** A wildcard, its program kept in `#programs`. */
+const ONE_WILDCARD = 6;
+const KIND_MASK = 15;
+const LOW_OPEN = 16;
+const HIGH_OPEN = 32;
+/** An operand word that no value id equals. */
+const NO_ID = -3;
+const NO_EXACT = -1;
+const MANY_EXACT = -2;
+/** In the exact-value table: the value has several targets, listed in the transition's exact map. */
+const SEVERAL = -2;
 
 interface ConditionEntry {
-  readonly state: NameState;
+  readonly state: number;
   readonly tests: readonly ValueTest[];
   refs: number;
 }
 
-/** The value index of one field from one state (a FieldMatcher, inline to save a hop), and its conditions. */
-class Transition extends FieldMatcher<NameState> {
-  /** Conditions by canonical key: one inline (the common case), more in a map. */
-  #oneKey: string | null = null;
-  #one: ConditionEntry | null = null;
-  #more: Map<string, ConditionEntry> | null = null;
-  constructor(fieldId: number) {
-    super();
-    this.fieldId = fieldId;
-  }
-
-  get(key: string): ConditionEntry | undefined {
-    if (this.#oneKey === key) return this.#one as ConditionEntry;
-    return this.#more?.get(key);
-  }
-
-  set(key: string, entry: ConditionEntry): void {
-    if (this.#oneKey === null) {
-      this.#oneKey = key;
-      this.#one = entry;
-    } else {
-      this.#more ??= new Map();
-      this.#more.set(key, entry);
-    }
-  }
-
-  delete(key: string): void {
-    if (this.#oneKey === key) {
-      this.#oneKey = null;
-      this.#one = null;
-    } else {
-      this.#more?.delete(key);
-    }
-  }
-
-  get size(): number {
-    return (this.#oneKey === null ? 0 : 1) + (this.#more?.size ?? 0);
-  }
-}
-
-/** One condition of a chain as removal finds it again: the state it leaves, the transition and its key. */
+/** One condition of a chain as removal finds it again: the state it leaves, the transition key and its condition key. */
 interface BranchStep {
-  readonly from: NameState;
-  readonly transition: Transition;
-  readonly key: string;
+  readonly from: number;
+  readonly key: number;
+  readonly condition: string;
 }
 
 class RuleRecord {
-  stamp = 0;
   /** Each chain's conditions in chain order; the states are found again from them on removal. */
   chains: (readonly FieldCondition[])[] = [];
   readonly id: string;
+  readonly no: number;
   readonly pattern: CompiledPattern;
-  constructor(id: string, pattern: CompiledPattern) {
+  constructor(id: string, no: number, pattern: CompiledPattern) {
     this.id = id;
+    this.no = no;
     this.pattern = pattern;
   }
 }
@@ -93,14 +102,76 @@ const EMPTY: readonly string[] = Object.freeze([]);
 /** A field with more leaves than this is followed by array element once elements are picked. */
 const GROUP_ABOVE_LEAVES = 16;
 
-/** A set of rules compiled together; `match` returns the ids of the rules an event matches. */
+/** The exact value a test compares with, or undefined for tests that are not one exact value. */
+function exactValue(test: ValueTest): { value: Leaf } | undefined {
+  switch (test.kind) {
+    case 'exact-string':
+    case 'exact-number':
+    case 'exact-literal':
+      return { value: test.value };
+    case 'numeric':
+      return test.low === test.high ? { value: test.low === 0 ? 0 : test.low } : undefined;
+    case 'wildcard':
+      return test.program.pieces.length === 1 ? { value: test.program.pieces[0] as string } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The inline kind (ONE_*) a lone test is kept as, or NO_TEST when it needs a FieldMatcher. */
+function inlineKind(test: ValueTest): number {
+  switch (test.kind) {
+    case 'exists':
+      return test.value ? ONE_EXISTS : ONE_ABSENT;
+    case 'numeric':
+      return ONE_RANGE;
+    case 'prefix':
+      return test.ignoreCase ? NO_TEST : ONE_PREFIX;
+    case 'wildcard':
+      return ONE_WILDCARD;
+    case 'anything-but':
+      return test.numbers.length === 0 && test.strings.length <= 2 ? ONE_EXCEPT : NO_TEST;
+    default:
+      return NO_TEST;
+  }
+}
+
+/**
+ * A set of rules compiled together; `match` returns the ids of the rules an event matches. The automaton is
+ * integers in typed arrays (states, their transition and rule lists, one exact-value table), so a state costs a
+ * cache line or two and the garbage collector never walks it; what only adding and removing rules reads (each
+ * transition's conditions and its non-exact value tests) lives in side tables by transition key.
+ */
 export class RuleMatcher {
-  #root = new NameState();
   #paths = new PathRegistry();
   #rules = new Map<string, RuleRecord>();
+  #byNo: (RuleRecord | undefined)[] = [];
+  #freeNos: number[] = [];
+  #ruleStamps = new Int32Array(64);
+  #states = new Int32Array(64 * S_WIDTH);
+  #stateCount = 0;
+  #freeStates: number[] = [];
+  #transitions = new ListArena(T_WIDTH);
+  #ruleLists = new ListArena(1);
+  #values = new ValueIds();
+  #pairs = new PairTable();
+  #keyCount = 0;
+  #freeKeys: number[] = [];
+  /** Per transition key: the state it leaves, its field, its conditions, exact values and other tests. */
+  #keyFrom: number[] = [];
+  #keyField: number[] = [];
+  #conditions: (Map<string, ConditionEntry> | undefined)[] = [];
+  #exacts: (Map<number, { value: Leaf; targets: number[] }> | undefined)[] = [];
+  /** The tests besides exact values, and a FieldMatcher of them once there are two or more. */
+  #others: ({ test: ValueTest; target: number }[] | undefined)[] = [];
+  #tests: (FieldMatcher<number> | undefined)[] = [];
+  /** Operands of inline tests, by transition key. */
+  #bounds = new Float64Array(64);
+  #texts: (string | undefined)[] = [];
+  #programs: (WildcardProgram | undefined)[] = [];
   readonly #fields = new EventFields();
   readonly #options: PatternOptions;
-  readonly #stack = new TargetStack<NameState>();
+  readonly #stack = new TargetStack<number>();
   #picks = new Int32Array(16).fill(-1);
   #undo = new Int32Array(16);
   #undoTop = 0;
@@ -111,6 +182,7 @@ export class RuleMatcher {
   /** `options` apply to patterns given as text or objects (dialect and limits). */
   constructor(options: PatternOptions = {}) {
     this.#options = options;
+    this.#newState();
   }
 
   /** Number of rules. */
@@ -123,32 +195,47 @@ export class RuleMatcher {
     return this.#rules.has(ruleId);
   }
 
+  /** Bytes of typed arrays the automaton holds (outside the JS heap's object count; for memory accounting). */
+  get tableBytes(): number {
+    return (
+      this.#states.byteLength +
+      this.#transitions.data.byteLength +
+      this.#ruleLists.data.byteLength +
+      this.#pairs.bytes +
+      this.#ruleStamps.byteLength
+    );
+  }
+
   /** Adds (or replaces) a rule. The pattern may be compiled already, or text/object to compile with the options. */
   add(ruleId: string, pattern: CompiledPattern | string | object): void {
     const compiled = isCompiled(pattern) ? pattern : compilePattern(pattern, this.#options);
     if (this.#rules.has(ruleId)) this.remove(ruleId);
-    const record = new RuleRecord(ruleId, compiled);
+    const no = this.#freeNos.pop() ?? this.#byNo.length;
+    const record = new RuleRecord(ruleId, no, compiled);
+    this.#byNo[no] = record;
+    if (no >= this.#ruleStamps.length) this.#ruleStamps = grownTo(this.#ruleStamps, no + 1);
+    this.#ruleStamps[no] = 0;
     for (const branch of compiled.branches.flatMap(splitExactLists)) {
       const chain = ordered(branch, (c) => this.#paths.uses(c.steps));
-      let state = this.#root;
+      let state = ROOT;
       for (const condition of chain) {
         const fieldId = this.#paths.acquire(condition.steps);
-        let transition = state.transitions.find((t) => t.fieldId === fieldId);
-        if (transition === undefined) {
-          transition = new Transition(fieldId);
-          state.transitions = grown(state.transitions, transition);
-        }
-        const key = conditionKey(condition);
-        let entry = transition.get(key);
+        let key = this.#find(state, fieldId);
+        if (key < 0) key = this.#newTransition(state, fieldId);
+        const conditions = this.#conditions[key] as Map<string, ConditionEntry>;
+        const name = conditionKey(condition);
+        let entry = conditions.get(name);
         if (entry === undefined) {
-          entry = { state: new NameState(), tests: condition.tests, refs: 0 };
-          transition.set(key, entry);
-          for (const test of condition.tests) transition.add(test, entry.state);
+          entry = { state: this.#newState(), tests: condition.tests, refs: 0 };
+          conditions.set(name, entry);
+          for (const test of condition.tests) this.#editTest(key, test, entry.state, true);
+          this.#refresh(key);
         }
         entry.refs++;
         state = entry.state;
       }
-      state.rules = state.rules === null ? [record] : grown(state.rules, record);
+      const at = this.#ruleLists.append(this.#states, state * S_WIDTH + S_RULES);
+      this.#ruleLists.data[at] = no;
       record.chains = grown(record.chains, chain);
     }
     this.#rules.set(ruleId, record);
@@ -162,39 +249,25 @@ export class RuleMatcher {
     for (const chain of record.chains) {
       const steps = this.#stepsOf(chain);
       const last = steps[steps.length - 1];
-      const end = last === undefined ? this.#root : (last.transition.get(last.key) as ConditionEntry).state;
-      if (end.rules !== null) {
-        end.rules.splice(end.rules.indexOf(record), 1);
-        if (end.rules.length === 0) end.rules = null;
-      }
+      const end = last === undefined ? ROOT : this.#entry(last).state;
+      this.#removeRuleAt(end, record.no);
       for (let i = steps.length - 1; i >= 0; i--) {
         const step = steps[i] as BranchStep;
-        const entry = step.transition.get(step.key) as ConditionEntry;
+        const entry = this.#entry(step);
         entry.refs--;
         this.#paths.release((chain[i] as FieldCondition).steps);
         if (entry.refs > 0) continue;
-        step.transition.delete(step.key);
-        for (const test of entry.tests) step.transition.remove(test, entry.state);
-        if (step.transition.size === 0) {
-          step.from.transitions = step.from.transitions.filter((t) => t !== step.transition);
-        }
+        const conditions = this.#conditions[step.key] as Map<string, ConditionEntry>;
+        conditions.delete(step.condition);
+        for (const test of entry.tests) this.#editTest(step.key, test, entry.state, false);
+        this.#freeState(entry.state);
+        if (conditions.size === 0) this.#removeTransition(step.key);
+        else this.#refresh(step.key);
       }
     }
+    this.#byNo[record.no] = undefined;
+    this.#freeNos.push(record.no);
     return true;
-  }
-
-  /** The states a chain of a present rule passes through, found again from its conditions. */
-  #stepsOf(chain: readonly FieldCondition[]): BranchStep[] {
-    const steps: BranchStep[] = [];
-    let state = this.#root;
-    for (const condition of chain) {
-      const fieldId = this.#paths.fieldId(condition.steps);
-      const transition = state.transitions.find((t) => t.fieldId === fieldId) as Transition;
-      const key = conditionKey(condition);
-      steps.push({ from: state, transition, key });
-      state = (transition.get(key) as ConditionEntry).state;
-    }
-    return steps;
   }
 
   /**
@@ -207,15 +280,241 @@ export class RuleMatcher {
     const records = [...this.#rules.values()]
       .map((record) => ({ record, key: chainKey(record) }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    this.#root = new NameState();
     this.#paths = new PathRegistry();
     this.#rules = new Map();
+    this.#byNo = [];
+    this.#freeNos = [];
+    this.#states = new Int32Array(64 * S_WIDTH);
+    this.#stateCount = 0;
+    this.#freeStates = [];
+    this.#transitions = new ListArena(T_WIDTH);
+    this.#ruleLists = new ListArena(1);
+    this.#values = new ValueIds();
+    this.#pairs = new PairTable();
+    this.#keyCount = 0;
+    this.#freeKeys = [];
+    this.#keyFrom = [];
+    this.#keyField = [];
+    this.#conditions = [];
+    this.#exacts = [];
+    this.#others = [];
+    this.#tests = [];
+    this.#bounds = new Float64Array(64);
+    this.#texts = [];
+    this.#programs = [];
+    this.#newState();
     for (const { record } of records) this.add(record.id, record.pattern);
   }
 
   /** The compiled pattern of a rule. */
   get(ruleId: string): CompiledPattern | undefined {
     return this.#rules.get(ruleId)?.pattern;
+  }
+
+  #newState(): number {
+    const state = this.#freeStates.pop() ?? this.#stateCount++;
+    if ((state + 1) * S_WIDTH > this.#states.length) {
+      this.#states = grownTo(this.#states, (state + 1) * S_WIDTH);
+    }
+    const row = state * S_WIDTH;
+    this.#states.fill(0, row, row + S_WIDTH);
+    this.#states[row + S_TRANS] = -1;
+    this.#states[row + S_RULES] = -1;
+    return state;
+  }
+
+  #freeState(state: number): void {
+    this.#freeStates.push(state);
+  }
+
+  /** The key of the transition on `fieldId` leaving `state`, or -1. */
+  #find(state: number, fieldId: number): number {
+    const row = state * S_WIDTH;
+    const data = this.#transitions.data;
+    const start = this.#states[row + S_TRANS] as number;
+    const end = start + (this.#states[row + S_TRANS + 1] as number) * T_WIDTH;
+    for (let o = start; o < end; o += T_WIDTH) {
+      if ((data[o + T_FIELD] as number) >> 2 === fieldId) return data[o + T_KEY] as number;
+    }
+    return -1;
+  }
+
+  /** The word offset of a transition's record in its state's list. */
+  #recordOf(key: number): number {
+    const row = (this.#keyFrom[key] as number) * S_WIDTH;
+    const data = this.#transitions.data;
+    const start = this.#states[row + S_TRANS] as number;
+    const end = start + (this.#states[row + S_TRANS + 1] as number) * T_WIDTH;
+    for (let o = start; o < end; o += T_WIDTH) if (data[o + T_KEY] === key) return o;
+    throw new Error(`transition ${key} is not in its state`);
+  }
+
+  #newTransition(state: number, fieldId: number): number {
+    const key = this.#freeKeys.pop() ?? this.#keyCount++;
+    this.#keyFrom[key] = state;
+    this.#keyField[key] = fieldId;
+    this.#conditions[key] = new Map();
+    this.#exacts[key] = undefined;
+    this.#others[key] = undefined;
+    this.#tests[key] = undefined;
+    const o = this.#transitions.append(this.#states, state * S_WIDTH + S_TRANS);
+    const data = this.#transitions.data;
+    data[o + T_FIELD] = fieldId << 2;
+    data[o + T_KEY] = key;
+    data[o + T_VALUE] = NO_EXACT;
+    data[o + T_TARGET] = -1;
+    data[o + T_ONE] = NO_TEST;
+    data[o + T_ONE_TARGET] = -1;
+    return key;
+  }
+
+  #removeTransition(key: number): void {
+    const row = (this.#keyFrom[key] as number) * S_WIDTH;
+    const index = (this.#recordOf(key) - (this.#states[row + S_TRANS] as number)) / T_WIDTH;
+    this.#transitions.removeAt(this.#states, row + S_TRANS, index);
+    this.#conditions[key] = undefined;
+    this.#exacts[key] = undefined;
+    this.#others[key] = undefined;
+    this.#tests[key] = undefined;
+    this.#freeKeys.push(key);
+  }
+
+  /** Adds or removes one value test of a transition's condition leading to `target`. */
+  #editTest(key: number, test: ValueTest, target: number, add: boolean): void {
+    const exact = exactValue(test);
+    if (exact === undefined) {
+      let others = this.#others[key];
+      if (others === undefined) {
+        others = [];
+        this.#others[key] = others;
+      }
+      if (add) others.push({ test, target });
+      else
+        others.splice(
+          others.findIndex((o) => o.test === test && o.target === target),
+          1,
+        );
+      if (test.kind === 'anything-but') {
+        for (const value of test.strings) {
+          if (add) this.#values.acquire(value);
+          else this.#values.release(value);
+        }
+      }
+      const tests = this.#tests[key];
+      const lone = others.length === 1 && inlineKind((others[0] as { test: ValueTest }).test) !== NO_TEST;
+      if (others.length === 0 || lone) this.#tests[key] = undefined;
+      else if (tests === undefined) {
+        const built = new FieldMatcher<number>();
+        for (const o of others) built.add(o.test, o.target);
+        this.#tests[key] = built;
+      } else if (add) tests.add(test, target);
+      else tests.remove(test, target);
+      return;
+    }
+    let exacts = this.#exacts[key];
+    if (exacts === undefined) {
+      exacts = new Map();
+      this.#exacts[key] = exacts;
+    }
+    const id = add ? this.#values.acquire(exact.value) : this.#values.idOf(exact.value);
+    const found = exacts.get(id);
+    if (add) {
+      if (found === undefined) exacts.set(id, { value: exact.value, targets: [target] });
+      else {
+        found.targets.push(target);
+        this.#values.release(exact.value);
+      }
+    } else if (found !== undefined) {
+      found.targets.splice(found.targets.indexOf(target), 1);
+      if (found.targets.length === 0) {
+        exacts.delete(id);
+        this.#pairs.delete(key, id);
+        this.#values.release(exact.value);
+        return;
+      }
+    }
+    const targets = (exacts.get(id) as { targets: number[] }).targets;
+    this.#pairs.set(key, id, targets.length === 1 ? (targets[0] as number) : SEVERAL);
+  }
+
+  /** Rewrites a transition's record after its tests changed: flags, and its exact value inline when one. */
+  #refresh(key: number): void {
+    const o = this.#recordOf(key);
+    const data = this.#transitions.data;
+    const tests = this.#tests[key];
+    const flags = (tests?.hasTests ? HAS_TESTS : 0) | (tests?.absent != null ? HAS_ABSENT : 0);
+    data[o + T_FIELD] = ((this.#keyField[key] as number) << 2) | flags;
+    this.#inline(key, o);
+    const exacts = this.#exacts[key];
+    data[o + T_VALUE] = exacts === undefined || exacts.size === 0 ? NO_EXACT : MANY_EXACT;
+    data[o + T_TARGET] = -1;
+    if (exacts?.size === 1) {
+      const [id, { targets }] = exacts.entries().next().value as [number, { targets: number[] }];
+      data[o + T_VALUE] = id;
+      if (targets.length === 1) data[o + T_TARGET] = targets[0] as number;
+    }
+  }
+
+  /** Writes a transition's lone test inline when it is of a kind kept so (see T_ONE). */
+  #inline(key: number, o: number): void {
+    const data = this.#transitions.data;
+    const others = this.#others[key];
+    const one = others?.length === 1 ? (others[0] as { test: ValueTest; target: number }) : undefined;
+    const kind = one === undefined ? NO_TEST : inlineKind(one.test);
+    data[o + T_ONE] = kind;
+    data[o + T_ONE_TARGET] = one?.target ?? -1;
+    data[o + T_ONE_A] = NO_ID;
+    data[o + T_ONE_B] = NO_ID;
+    this.#texts[key] = undefined;
+    this.#programs[key] = undefined;
+    const test = one?.test;
+    if (kind === NO_TEST || test === undefined) return;
+    if (test.kind === 'numeric') {
+      if ((key + 1) * 2 > this.#bounds.length) {
+        const grown = new Float64Array(Math.max(this.#bounds.length * 2, (key + 1) * 2));
+        grown.set(this.#bounds);
+        this.#bounds = grown;
+      }
+      this.#bounds[key * 2] = test.low;
+      this.#bounds[key * 2 + 1] = test.high;
+      data[o + T_ONE] = kind | (test.lowOpen ? LOW_OPEN : 0) | (test.highOpen ? HIGH_OPEN : 0);
+    } else if (test.kind === 'prefix') this.#texts[key] = test.value;
+    else if (test.kind === 'wildcard') this.#programs[key] = test.program;
+    else if (test.kind === 'anything-but') {
+      test.strings.forEach((value, i) => {
+        data[o + T_ONE_A + i] = this.#values.idOf(value);
+      });
+    }
+  }
+
+  #removeRuleAt(state: number, no: number): void {
+    const slot = state * S_WIDTH + S_RULES;
+    const start = this.#states[slot] as number;
+    const length = this.#states[slot + 1] as number;
+    const list = this.#ruleLists.data;
+    for (let i = 0; i < length; i++) {
+      if (list[start + i] === no) {
+        this.#ruleLists.removeAt(this.#states, slot, i);
+        return;
+      }
+    }
+  }
+
+  #entry(step: BranchStep): ConditionEntry {
+    return (this.#conditions[step.key] as Map<string, ConditionEntry>).get(step.condition) as ConditionEntry;
+  }
+
+  /** The states a chain of a present rule passes through, found again from its conditions. */
+  #stepsOf(chain: readonly FieldCondition[]): BranchStep[] {
+    const steps: BranchStep[] = [];
+    let state = ROOT;
+    for (const condition of chain) {
+      const key = this.#find(state, this.#paths.fieldId(condition.steps));
+      const step = { from: state, key, condition: conditionKey(condition) };
+      steps.push(step);
+      state = this.#entry(step).state;
+    }
+    return steps;
   }
 
   /** Ids of the rules matching a parsed event (a fresh array; a shared empty one when nothing matches). */
@@ -242,85 +541,172 @@ export class RuleMatcher {
       this.#undo = new Int32Array(arrays * 2);
     }
     this.#undoTop = 0;
-    this.#visit(this.#root);
+    this.#visit(ROOT);
     const results = this.#results;
     this.#results = EMPTY;
     return results;
   }
 
-  #visit(state: NameState): void {
-    const rules = state.rules;
-    if (rules !== null) {
-      for (let i = 0; i < rules.length; i++) {
-        const rule = rules[i] as RuleRecord;
-        if (rule.stamp === this.#epoch) continue;
-        rule.stamp = this.#epoch;
-        if (this.#results === EMPTY) this.#results = [];
-        (this.#results as string[]).push(rule.id);
-      }
-    }
-    const transitions = state.transitions;
+  #visit(state: number): void {
+    const states = this.#states;
+    const row = state * S_WIDTH;
+    const ruleCount = states[row + S_RULES + 1] as number;
+    if (ruleCount > 0) this.#emit(states[row + S_RULES] as number, ruleCount);
+    const count = states[row + S_TRANS + 1] as number;
+    if (count === 0) return;
+    const data = this.#transitions.data;
     const fields = this.#fields;
-    for (let t = 0; t < transitions.length; t++) {
-      const transition = transitions[t] as Transition;
-      let leaf = fields.first(transition.fieldId);
+    const start = states[row + S_TRANS] as number;
+    const end = start + count * T_WIDTH;
+    for (let o = start; o < end; o += T_WIDTH) {
+      const word = data[o + T_FIELD] as number;
+      const fieldId = word >> 2;
+      let leaf = fields.first(fieldId);
       if (leaf < 0) {
-        const absent = transition.absent;
-        if (absent !== null) for (let i = 0; i < absent.length; i++) this.#visit(absent[i] as NameState);
+        if (data[o + T_ONE] === ONE_ABSENT) this.#visit(data[o + T_ONE_TARGET] as number);
+        if ((word & HAS_ABSENT) !== 0) {
+          const absent = (this.#tests[data[o + T_KEY] as number] as FieldMatcher<number>).absent as number[];
+          for (let i = 0; i < absent.length; i++) this.#visit(absent[i] as number);
+        }
         continue;
       }
-      if (this.#undoTop > 0 && fields.count(transition.fieldId) > GROUP_ABOVE_LEAVES) {
-        this.#visitPicked(transition, fields.groups(transition.fieldId));
+      if (this.#undoTop > 0 && fields.count(fieldId) > GROUP_ABOVE_LEAVES) {
+        this.#visitPicked(o, fields.groups(fieldId));
         continue;
       }
-      for (; leaf >= 0; leaf = fields.leafNext[leaf] as number) this.#take(transition, leaf);
+      for (; leaf >= 0; leaf = fields.leafNext[leaf] as number) this.#take(o, leaf);
+    }
+  }
+
+  #emit(start: number, count: number): void {
+    const list = this.#ruleLists.data;
+    for (let i = start; i < start + count; i++) {
+      const no = list[i] as number;
+      if (this.#ruleStamps[no] === this.#epoch) continue;
+      this.#ruleStamps[no] = this.#epoch;
+      if (this.#results === EMPTY) this.#results = [];
+      (this.#results as string[]).push((this.#byNo[no] as RuleRecord).id);
     }
   }
 
   /** Follows a field's many leaves when array elements are picked: only those in the picked elements. */
-  #visitPicked(transition: Transition, groups: LeafGroups): void {
-    for (let i = 0; i < groups.free.length; i++) this.#take(transition, groups.free[i] as number);
+  #visitPicked(o: number, groups: LeafGroups): void {
+    for (let i = 0; i < groups.free.length; i++) this.#take(o, groups.free[i] as number);
     for (const [array, elements] of groups.arrays) {
       const picked = this.#picks[array] as number;
       if (picked >= 0) {
         const leaves = elements.get(picked);
-        if (leaves !== undefined)
-          for (let i = 0; i < leaves.length; i++) this.#take(transition, leaves[i] as number);
+        if (leaves !== undefined) for (let i = 0; i < leaves.length; i++) this.#take(o, leaves[i] as number);
       } else {
         for (const leaves of elements.values())
-          for (let i = 0; i < leaves.length; i++) this.#take(transition, leaves[i] as number);
+          for (let i = 0; i < leaves.length; i++) this.#take(o, leaves[i] as number);
       }
     }
   }
 
-  /** Follows one leaf of a transition's field: picks its array elements, collects and visits the next states. */
-  #take(transition: Transition, leaf: number): void {
+  /** The value id of a leaf (looked up once per event), or -1 when no condition names its value. */
+  #valueId(leaf: number): number {
+    const fields = this.#fields;
+    let id = fields.valueIds[leaf] as number;
+    if (id === UNKNOWN_VALUE) {
+      id = this.#values.idOf(fields.values[leaf] as Leaf);
+      fields.valueIds[leaf] = id;
+    }
+    return id;
+  }
+
+  /** Whether a leaf passes the inline test `single` (a T_ONE word) of the transition `key`. */
+  #passes(single: number, key: number, o: number, leaf: number): boolean {
+    const value = this.#fields.values[leaf] as Leaf;
+    switch (single & KIND_MASK) {
+      case ONE_EXISTS:
+        return true;
+      case ONE_RANGE: {
+        if (typeof value !== 'number') return false;
+        const low = this.#bounds[key * 2] as number;
+        const high = this.#bounds[key * 2 + 1] as number;
+        return (
+          ((single & LOW_OPEN) !== 0 ? value > low : value >= low) &&
+          ((single & HIGH_OPEN) !== 0 ? value < high : value <= high)
+        );
+      }
+      case ONE_PREFIX:
+        return typeof value === 'string' && value.startsWith(this.#texts[key] as string);
+      case ONE_EXCEPT: {
+        if (typeof value !== 'string') return true;
+        const id = this.#valueId(leaf);
+        const data = this.#transitions.data;
+        return id < 0 || (id !== data[o + T_ONE_A] && id !== data[o + T_ONE_B]);
+      }
+      case ONE_WILDCARD:
+        return typeof value === 'string' && wildcardMatches(this.#programs[key] as WildcardProgram, value);
+      default:
+        return false;
+    }
+  }
+
+  /** Pushes the targets of the transition at `o` that a leaf's value passes. */
+  #collect(o: number, leaf: number): void {
+    const data = this.#transitions.data;
     const fields = this.#fields;
     const stack = this.#stack;
-    const chain = fields.leafChain[leaf] as number;
+    const one = data[o + T_VALUE] as number;
+    if (one !== NO_EXACT) {
+      const id = this.#valueId(leaf);
+      if (id >= 0) {
+        let target = -1;
+        if (one === id) {
+          target = data[o + T_TARGET] as number;
+          if (target < 0) target = SEVERAL;
+        } else if (one === MANY_EXACT) target = this.#pairs.get(data[o + T_KEY] as number, id);
+        if (target >= 0) stack.push(target);
+        else if (target === SEVERAL) {
+          const exacts = this.#exacts[data[o + T_KEY] as number] as Map<number, { targets: number[] }>;
+          const targets = (exacts.get(id) as { targets: number[] }).targets;
+          for (let i = 0; i < targets.length; i++) stack.push(targets[i] as number);
+        }
+      }
+    }
+    const single = data[o + T_ONE] as number;
+    if (single !== NO_TEST && this.#passes(single, data[o + T_KEY] as number, o, leaf)) {
+      stack.push(data[o + T_ONE_TARGET] as number);
+    }
+    if (((data[o + T_FIELD] as number) & HAS_TESTS) !== 0) {
+      (this.#tests[data[o + T_KEY] as number] as FieldMatcher<number>).collect(
+        fields.values[leaf] as Leaf,
+        stack,
+      );
+    }
+  }
+
+  /** Follows one leaf of a transition's field: picks its array elements, collects and visits the next states. */
+  #take(o: number, leaf: number): void {
+    const stack = this.#stack;
+    const chain = this.#fields.leafChain[leaf] as number;
     const undoMark = this.#undoTop;
     if (chain >= 0 && !this.#pick(chain)) return;
     const base = stack.top;
-    transition.collect(fields.values[leaf] as string, stack);
+    this.#collect(o, leaf);
     const items = stack.items;
     if (stack.top === base + 1) {
       // One target (the common case): nothing to dedupe.
-      this.#visit(items[base] as NameState);
+      this.#visit(items[base] as number);
       stack.top = base;
       this.#unpick(undoMark);
       return;
     }
     // Dedupe before visiting: nested visits reuse the marks.
     const seq = ++this.#markSeq;
+    const states = this.#states;
     let end = base;
     for (let i = base; i < stack.top; i++) {
-      const next = items[i] as NameState;
-      if (next.mark === seq) continue;
-      next.mark = seq;
+      const next = items[i] as number;
+      if (states[next * S_WIDTH + S_MARK] === seq) continue;
+      states[next * S_WIDTH + S_MARK] = seq;
       items[end++] = next;
     }
     stack.top = end;
-    for (let i = base; i < end; i++) this.#visit(items[i] as NameState);
+    for (let i = base; i < end; i++) this.#visit(items[i] as number);
     stack.top = base;
     this.#unpick(undoMark);
   }
@@ -370,4 +756,10 @@ function isCompiled(pattern: unknown): pattern is CompiledPattern {
     typeof (pattern as CompiledPattern).source === 'string' &&
     typeof (pattern as CompiledPattern).dialect === 'string'
   );
+}
+
+function grownTo(a: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(length, a.length * 2));
+  b.set(a);
+  return b;
 }
