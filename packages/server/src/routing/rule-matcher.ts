@@ -145,7 +145,8 @@ function inlineKind(test: ValueTest): number {
 export class RuleMatcher {
   #paths = new PathRegistry();
   #rules = new Map<string, RuleRecord>();
-  #byNo: (RuleRecord | undefined)[] = [];
+  /** Rule ids by rule number (what matching returns; the records stay cold). */
+  #ids: (string | undefined)[] = [];
   #freeNos: number[] = [];
   #ruleStamps = new Int32Array(64);
   #states = new Int32Array(64 * S_WIDTH);
@@ -210,9 +211,9 @@ export class RuleMatcher {
   add(ruleId: string, pattern: CompiledPattern | string | object): void {
     const compiled = isCompiled(pattern) ? pattern : compilePattern(pattern, this.#options);
     if (this.#rules.has(ruleId)) this.remove(ruleId);
-    const no = this.#freeNos.pop() ?? this.#byNo.length;
+    const no = this.#freeNos.pop() ?? this.#ids.length;
     const record = new RuleRecord(ruleId, no, compiled);
-    this.#byNo[no] = record;
+    this.#ids[no] = ruleId;
     if (no >= this.#ruleStamps.length) this.#ruleStamps = grownTo(this.#ruleStamps, no + 1);
     this.#ruleStamps[no] = 0;
     for (const branch of compiled.branches.flatMap(splitExactLists)) {
@@ -265,7 +266,7 @@ export class RuleMatcher {
         else this.#refresh(step.key);
       }
     }
-    this.#byNo[record.no] = undefined;
+    this.#ids[record.no] = undefined;
     this.#freeNos.push(record.no);
     return true;
   }
@@ -282,7 +283,7 @@ export class RuleMatcher {
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     this.#paths = new PathRegistry();
     this.#rules = new Map();
-    this.#byNo = [];
+    this.#ids = [];
     this.#freeNos = [];
     this.#states = new Int32Array(64 * S_WIDTH);
     this.#stateCount = 0;
@@ -585,7 +586,7 @@ export class RuleMatcher {
       if (this.#ruleStamps[no] === this.#epoch) continue;
       this.#ruleStamps[no] = this.#epoch;
       if (this.#results === EMPTY) this.#results = [];
-      (this.#results as string[]).push((this.#byNo[no] as RuleRecord).id);
+      (this.#results as string[]).push(this.#ids[no] as string);
     }
   }
 
