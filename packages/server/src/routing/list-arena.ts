@@ -33,15 +33,18 @@ export class ListArena {
 
   /**
    * Appends a record to the list whose slot is `table[slot..slot+2]` and returns the word offset to write it
-   * at; a full list first moves to a block twice as large.
+   * at; a full list first moves to a block twice as large. The table may be this arena's own words.
    */
-  append(table: Int32Array, slot: number): number {
+  append(given: Int32Array, slot: number): number {
+    let table = given;
     const offset = table[slot + OFFSET] as number;
     const length = table[slot + LENGTH] as number;
     const cap = table[slot + CAP] as number;
     if (offset < 0 || length === 1 << cap) {
       const bigger = offset < 0 ? 0 : cap + 1;
-      const moved = this.#alloc(bigger);
+      const before = this.data;
+      const moved = this.allocate(bigger);
+      if (table === before) table = this.data;
       if (offset >= 0) {
         this.data.copyWithin(moved, offset, offset + length * this.width);
         this.#release(offset, cap);
@@ -68,7 +71,8 @@ export class ListArena {
     }
   }
 
-  #alloc(cap: number): number {
+  /** A free block of 2^cap records (its words are not cleared); returns its word offset. */
+  allocate(cap: number): number {
     const reused = this.#free[cap]?.pop();
     if (reused !== undefined) return reused;
     const words = (1 << cap) * this.width;

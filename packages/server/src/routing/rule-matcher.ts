@@ -16,11 +16,13 @@ import { collectRaw } from './raw-event-scanner.ts';
 import type { Leaf } from './value-tests.ts';
 import { type WildcardProgram, wildcardMatches } from './wildcard.ts';
 
-// A state is a row of S_WIDTH words: its transitions list, its rules list (each an arena slot of offset,
-// length, capacity class) and the dedupe mark used while matching.
+// A state is a row of S_WIDTH words in the node arena: its transitions list and its further rules list (each an
+// arena slot of offset, length, capacity class), the dedupe mark used while matching, and its first rule.
 const S_TRANS = 0;
 const S_RULES = 3;
 const S_MARK = 6;
+/** The number of the first rule whose branch ends here (-1 for none); further ones are in the rules list. */
+const S_RULE1 = 7;
 const S_WIDTH = 8;
 const ROOT = 0;
 
@@ -149,10 +151,9 @@ export class RuleMatcher {
   #ids: (string | undefined)[] = [];
   #freeNos: number[] = [];
   #ruleStamps = new Int32Array(64);
-  #states = new Int32Array(64 * S_WIDTH);
-  #stateCount = 0;
   #freeStates: number[] = [];
-  #transitions = new ListArena(T_WIDTH);
+  /** State rows and transition lists, in one arena: a new state's first transitions sit right after its row. */
+  #nodes = new ListArena(T_WIDTH);
   #ruleLists = new ListArena(1);
   #values = new ValueIds();
   #pairs = new PairTable();
@@ -199,8 +200,7 @@ export class RuleMatcher {
   /** Bytes of typed arrays the automaton holds (outside the JS heap's object count; for memory accounting). */
   get tableBytes(): number {
     return (
-      this.#states.byteLength +
-      this.#transitions.data.byteLength +
+      this.#nodes.data.byteLength +
       this.#ruleLists.data.byteLength +
       this.#pairs.bytes +
       this.#ruleStamps.byteLength
@@ -235,8 +235,12 @@ export class RuleMatcher {
         entry.refs++;
         state = entry.state;
       }
-      const at = this.#ruleLists.append(this.#states, state * S_WIDTH + S_RULES);
-      this.#ruleLists.data[at] = no;
+      if (this.#nodes.data[state * S_WIDTH + S_RULE1] === -1)
+        this.#nodes.data[state * S_WIDTH + S_RULE1] = no;
+      else {
+        const at = this.#ruleLists.append(this.#nodes.data, state * S_WIDTH + S_RULES);
+        this.#ruleLists.data[at] = no;
+      }
       record.chains = grown(record.chains, chain);
     }
     this.#rules.set(ruleId, record);
@@ -285,10 +289,8 @@ export class RuleMatcher {
     this.#rules = new Map();
     this.#ids = [];
     this.#freeNos = [];
-    this.#states = new Int32Array(64 * S_WIDTH);
-    this.#stateCount = 0;
     this.#freeStates = [];
-    this.#transitions = new ListArena(T_WIDTH);
+    this.#nodes = new ListArena(T_WIDTH);
     this.#ruleLists = new ListArena(1);
     this.#values = new ValueIds();
     this.#pairs = new PairTable();
@@ -313,15 +315,20 @@ export class RuleMatcher {
   }
 
   #newState(): number {
-    const state = this.#freeStates.pop() ?? this.#stateCount++;
-    if ((state + 1) * S_WIDTH > this.#states.length) {
-      this.#states = grownTo(this.#states, (state + 1) * S_WIDTH);
+    const reused = this.#freeStates.pop();
+    if (reused !== undefined) {
+      // Its lists were emptied before it was freed.
+      this.#nodes.data[reused * S_WIDTH + S_MARK] = 0;
+      return reused;
     }
-    const row = state * S_WIDTH;
-    this.#states.fill(0, row, row + S_WIDTH);
-    this.#states[row + S_TRANS] = -1;
-    this.#states[row + S_RULES] = -1;
-    return state;
+    // The row and a block for its first transition, side by side: visiting the state then reads one place.
+    const row = this.#nodes.allocate(1);
+    const data = this.#nodes.data;
+    data.fill(0, row, row + S_WIDTH);
+    data[row + S_TRANS] = row + S_WIDTH;
+    data[row + S_RULES] = -1;
+    data[row + S_RULE1] = -1;
+    return row / S_WIDTH;
   }
 
   #freeState(state: number): void {
@@ -331,9 +338,9 @@ export class RuleMatcher {
   /** The key of the transition on `fieldId` leaving `state`, or -1. */
   #find(state: number, fieldId: number): number {
     const row = state * S_WIDTH;
-    const data = this.#transitions.data;
-    const start = this.#states[row + S_TRANS] as number;
-    const end = start + (this.#states[row + S_TRANS + 1] as number) * T_WIDTH;
+    const data = this.#nodes.data;
+    const start = this.#nodes.data[row + S_TRANS] as number;
+    const end = start + (this.#nodes.data[row + S_TRANS + 1] as number) * T_WIDTH;
     for (let o = start; o < end; o += T_WIDTH) {
       if ((data[o + T_FIELD] as number) >> 2 === fieldId) return data[o + T_KEY] as number;
     }
@@ -343,9 +350,9 @@ export class RuleMatcher {
   /** The word offset of a transition's record in its state's list. */
   #recordOf(key: number): number {
     const row = (this.#keyFrom[key] as number) * S_WIDTH;
-    const data = this.#transitions.data;
-    const start = this.#states[row + S_TRANS] as number;
-    const end = start + (this.#states[row + S_TRANS + 1] as number) * T_WIDTH;
+    const data = this.#nodes.data;
+    const start = this.#nodes.data[row + S_TRANS] as number;
+    const end = start + (this.#nodes.data[row + S_TRANS + 1] as number) * T_WIDTH;
     for (let o = start; o < end; o += T_WIDTH) if (data[o + T_KEY] === key) return o;
     throw new Error(`transition ${key} is not in its state`);
   }
@@ -358,8 +365,8 @@ export class RuleMatcher {
     this.#exacts[key] = undefined;
     this.#others[key] = undefined;
     this.#tests[key] = undefined;
-    const o = this.#transitions.append(this.#states, state * S_WIDTH + S_TRANS);
-    const data = this.#transitions.data;
+    const o = this.#nodes.append(this.#nodes.data, state * S_WIDTH + S_TRANS);
+    const data = this.#nodes.data;
     data[o + T_FIELD] = fieldId << 2;
     data[o + T_KEY] = key;
     data[o + T_VALUE] = NO_EXACT;
@@ -371,8 +378,8 @@ export class RuleMatcher {
 
   #removeTransition(key: number): void {
     const row = (this.#keyFrom[key] as number) * S_WIDTH;
-    const index = (this.#recordOf(key) - (this.#states[row + S_TRANS] as number)) / T_WIDTH;
-    this.#transitions.removeAt(this.#states, row + S_TRANS, index);
+    const index = (this.#recordOf(key) - (this.#nodes.data[row + S_TRANS] as number)) / T_WIDTH;
+    this.#nodes.removeAt(this.#nodes.data, row + S_TRANS, index);
     this.#conditions[key] = undefined;
     this.#exacts[key] = undefined;
     this.#others[key] = undefined;
@@ -441,7 +448,7 @@ export class RuleMatcher {
   /** Rewrites a transition's record after its tests changed: flags, and its exact value inline when one. */
   #refresh(key: number): void {
     const o = this.#recordOf(key);
-    const data = this.#transitions.data;
+    const data = this.#nodes.data;
     const tests = this.#tests[key];
     const flags = (tests?.hasTests ? HAS_TESTS : 0) | (tests?.absent != null ? HAS_ABSENT : 0);
     data[o + T_FIELD] = ((this.#keyField[key] as number) << 2) | flags;
@@ -458,7 +465,7 @@ export class RuleMatcher {
 
   /** Writes a transition's lone test inline when it is of a kind kept so (see T_ONE). */
   #inline(key: number, o: number): void {
-    const data = this.#transitions.data;
+    const data = this.#nodes.data;
     const others = this.#others[key];
     const one = others?.length === 1 ? (others[0] as { test: ValueTest; target: number }) : undefined;
     const kind = one === undefined ? NO_TEST : inlineKind(one.test);
@@ -490,12 +497,17 @@ export class RuleMatcher {
 
   #removeRuleAt(state: number, no: number): void {
     const slot = state * S_WIDTH + S_RULES;
-    const start = this.#states[slot] as number;
-    const length = this.#states[slot + 1] as number;
+    const start = this.#nodes.data[slot] as number;
+    const length = this.#nodes.data[slot + 1] as number;
     const list = this.#ruleLists.data;
+    if (this.#nodes.data[state * S_WIDTH + S_RULE1] === no) {
+      this.#nodes.data[state * S_WIDTH + S_RULE1] = length > 0 ? (list[start] as number) : -1;
+      if (length > 0) this.#ruleLists.removeAt(this.#nodes.data, slot, 0);
+      return;
+    }
     for (let i = 0; i < length; i++) {
       if (list[start + i] === no) {
-        this.#ruleLists.removeAt(this.#states, slot, i);
+        this.#ruleLists.removeAt(this.#nodes.data, slot, i);
         return;
       }
     }
@@ -549,13 +561,21 @@ export class RuleMatcher {
   }
 
   #visit(state: number): void {
-    const states = this.#states;
+    const states = this.#nodes.data;
     const row = state * S_WIDTH;
-    const ruleCount = states[row + S_RULES + 1] as number;
-    if (ruleCount > 0) this.#emit(states[row + S_RULES] as number, ruleCount);
+    const first = states[row + S_RULE1] as number;
+    if (first >= 0) {
+      this.#emit(first);
+      const more = states[row + S_RULES + 1] as number;
+      if (more > 0) {
+        const list = this.#ruleLists.data;
+        const start = states[row + S_RULES] as number;
+        for (let i = start; i < start + more; i++) this.#emit(list[i] as number);
+      }
+    }
     const count = states[row + S_TRANS + 1] as number;
     if (count === 0) return;
-    const data = this.#transitions.data;
+    const data = this.#nodes.data;
     const fields = this.#fields;
     const start = states[row + S_TRANS] as number;
     const end = start + count * T_WIDTH;
@@ -579,15 +599,12 @@ export class RuleMatcher {
     }
   }
 
-  #emit(start: number, count: number): void {
-    const list = this.#ruleLists.data;
-    for (let i = start; i < start + count; i++) {
-      const no = list[i] as number;
-      if (this.#ruleStamps[no] === this.#epoch) continue;
-      this.#ruleStamps[no] = this.#epoch;
-      if (this.#results === EMPTY) this.#results = [];
-      (this.#results as string[]).push(this.#ids[no] as string);
-    }
+  /** Adds a rule to the results, once per event. */
+  #emit(no: number): void {
+    if (this.#ruleStamps[no] === this.#epoch) return;
+    this.#ruleStamps[no] = this.#epoch;
+    if (this.#results === EMPTY) this.#results = [];
+    (this.#results as string[]).push(this.#ids[no] as string);
   }
 
   /** Follows a field's many leaves when array elements are picked: only those in the picked elements. */
@@ -636,7 +653,7 @@ export class RuleMatcher {
       case ONE_EXCEPT: {
         if (typeof value !== 'string') return true;
         const id = this.#valueId(leaf);
-        const data = this.#transitions.data;
+        const data = this.#nodes.data;
         return id < 0 || (id !== data[o + T_ONE_A] && id !== data[o + T_ONE_B]);
       }
       case ONE_WILDCARD:
@@ -648,7 +665,7 @@ export class RuleMatcher {
 
   /** Pushes the targets of the transition at `o` that a leaf's value passes. */
   #collect(o: number, leaf: number): void {
-    const data = this.#transitions.data;
+    const data = this.#nodes.data;
     const fields = this.#fields;
     const stack = this.#stack;
     const one = data[o + T_VALUE] as number;
@@ -698,7 +715,7 @@ export class RuleMatcher {
     }
     // Dedupe before visiting: nested visits reuse the marks.
     const seq = ++this.#markSeq;
-    const states = this.#states;
+    const states = this.#nodes.data;
     let end = base;
     for (let i = base; i < stack.top; i++) {
       const next = items[i] as number;
