@@ -24,6 +24,20 @@ describe('RuleMatcher', () => {
     assert.equal(m.size, 4);
   });
 
+  it('reports each matching rule once when an event reaches it by several branches, few rules or many', () => {
+    for (const count of [3, 8, 9, 40]) {
+      const m = new RuleMatcher();
+      for (let i = 0; i < count; i++) {
+        m.add(`r${i}`, {
+          $or: [{ a: ['1'] }, { b: [{ prefix: 'x' }] }, { c: [{ exists: true }], d: [`${i}`] }],
+        });
+      }
+      const ids = m.match({ a: '1', b: 'xy', c: 0, d: '2' });
+      assert.equal(ids.length, count, `${count} rules`);
+      assert.equal(new Set(ids).size, count);
+    }
+  });
+
   it('accepts compiled patterns, text and objects; rejects invalid ones with the catalogue error', () => {
     const m = new RuleMatcher();
     m.add('a', compilePattern({ a: ['1'] }));

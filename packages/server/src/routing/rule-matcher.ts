@@ -101,6 +101,9 @@ class RuleRecord {
 
 const EMPTY: readonly string[] = Object.freeze([]);
 
+/** Rules matched by one event that are deduplicated by a list scan; beyond, by stamps per rule. */
+const FEW_MATCHES = 8;
+
 /** A field with more leaves than this is followed by array element once elements are picked. */
 const GROUP_ABOVE_LEAVES = 16;
 
@@ -180,6 +183,9 @@ export class RuleMatcher {
   #epoch = 0;
   #markSeq = 0;
   #results: string[] | readonly string[] = EMPTY;
+  /** The numbers of the rules matched so far by this event, while there are few (then `#ruleStamps`). */
+  readonly #matched = new Int32Array(FEW_MATCHES);
+  #matchedCount = 0;
 
   /** `options` apply to patterns given as text or objects (dialect and limits). */
   constructor(options: PatternOptions = {}) {
@@ -548,6 +554,7 @@ export class RuleMatcher {
   #run(): readonly string[] {
     this.#epoch++;
     this.#results = EMPTY;
+    this.#matchedCount = 0;
     const arrays = this.#fields.arrayCount;
     if (this.#picks.length < arrays) {
       this.#picks = new Int32Array(arrays * 2).fill(-1);
@@ -601,8 +608,19 @@ export class RuleMatcher {
 
   /** Adds a rule to the results, once per event. */
   #emit(no: number): void {
-    if (this.#ruleStamps[no] === this.#epoch) return;
-    this.#ruleStamps[no] = this.#epoch;
+    const count = this.#matchedCount;
+    const matched = this.#matched;
+    if (count < FEW_MATCHES) {
+      // Few so far: look through them, which spares a read of the (cold) stamp table.
+      for (let i = 0; i < count; i++) if (matched[i] === no) return;
+      matched[count] = no;
+    } else {
+      if (count === FEW_MATCHES)
+        for (let i = 0; i < count; i++) this.#ruleStamps[matched[i] as number] = this.#epoch;
+      if (this.#ruleStamps[no] === this.#epoch) return;
+      this.#ruleStamps[no] = this.#epoch;
+    }
+    this.#matchedCount = count + 1;
     if (this.#results === EMPTY) this.#results = [];
     (this.#results as string[]).push(this.#ids[no] as string);
   }
