@@ -119,11 +119,20 @@ describe('RuleMatcher', () => {
     ];
     const events = [{}, ...values.map((f) => ({ f }))];
     for (const tests of lone) {
-      // Alone the test is inline; with a second rule on the same field it moves to a FieldMatcher.
-      for (const companion of [undefined, [{ prefix: 'zz' }]]) {
+      // Alone the test is inline; beside a second inline test each sits in its own record of the transition;
+      // beside a test kept in a FieldMatcher, or beside more than the records hold, all move to a FieldMatcher.
+      const companions = [
+        undefined,
+        [{ prefix: 'zz' }],
+        [{ suffix: 'zz' }],
+        ['q', 'zy', 7, { prefix: 'zx' }],
+      ];
+      for (const companion of companions) {
         const m = new RuleMatcher();
         m.add('r', { f: tests });
         if (companion !== undefined) m.add('other', { f: companion });
+        if (companion?.length === 4)
+          for (let i = 0; i < 4; i++) m.add(`p${i}`, { f: [{ prefix: `zz${i}` }] });
         for (const event of events) {
           const expected = patternMatches(compilePattern({ f: tests }), event);
           assert.equal(

@@ -27,7 +27,7 @@ const S_WIDTH = 8;
 const ROOT = 0;
 
 // A transition is a record of T_WIDTH words in its state's list.
-/** fieldId << 2 | HAS_TESTS | HAS_ABSENT. */
+/** fieldId << 3 | HAS_TESTS | HAS_ABSENT | SIBLING. */
 const T_FIELD = 0;
 /** The transition's key: its id in the exact-value table and the side tables. */
 const T_KEY = 1;
@@ -49,19 +49,27 @@ const T_WIDTH = 8;
 const HAS_TESTS = 1;
 /** Its FieldMatcher has `exists: false` targets. */
 const HAS_ABSENT = 2;
+/**
+ * A further record of the same transition: a transition with a few exact values or a few tests of the kinds kept
+ * inline spreads them over records side by side, one of each per record, instead of a hash probe or a FieldMatcher.
+ */
+const SIBLING = 4;
+const FIELD_SHIFT = 3;
+/** Most exact values, and most inline tests, a transition spreads over its records. */
+const MAX_SPREAD = 4;
 
 const NO_TEST = 0;
 /** `exists: true`: every leaf passes. */
 const ONE_EXISTS = 1;
 /** `exists: false`: taken when the field has no leaf. */
 const ONE_ABSENT = 2;
-/** A numeric range; bounds in the transition's two slots of `#bounds`, openness in the flags below. */
+/** A numeric range; bounds at the operand slot (T_ONE_A) of `#bounds`, openness in the flags below. */
 const ONE_RANGE = 3;
-/** A case-sensitive prefix, kept in `#texts`. */
+/** A case-sensitive prefix, kept at its operand slot of `#texts`. */
 const ONE_PREFIX = 4;
 /** anything-but of one or two strings: their value ids in the operand words (NO_ID when unused). */
 const ONE_EXCEPT = 5;
-/** A wildcard, its program kept in `#programs`. */
+/** A wildcard, its program kept at its operand slot of `#programs`. */
 const ONE_WILDCARD = 6;
 const KIND_MASK = 15;
 const LOW_OPEN = 16;
@@ -170,10 +178,13 @@ export class RuleMatcher {
   /** The tests besides exact values, and a FieldMatcher of them once there are two or more. */
   #others: ({ test: ValueTest; target: number }[] | undefined)[] = [];
   #tests: (FieldMatcher<number> | undefined)[] = [];
-  /** Operands of inline tests, by transition key. */
+  /** Operands of inline tests, by operand slot; the slots each transition holds. */
   #bounds = new Float64Array(64);
   #texts: (string | undefined)[] = [];
   #programs: (WildcardProgram | undefined)[] = [];
+  #slotCount = 0;
+  #freeSlots: number[] = [];
+  #slotsOf: (number[] | undefined)[] = [];
   readonly #fields = new EventFields();
   readonly #options: PatternOptions;
   readonly #stack = new TargetStack<number>();
@@ -236,7 +247,7 @@ export class RuleMatcher {
           entry = { state: this.#newState(), tests: condition.tests, refs: 0 };
           conditions.set(name, entry);
           for (const test of condition.tests) this.#editTest(key, test, entry.state, true);
-          this.#refresh(key);
+          this.#layout(key);
         }
         entry.refs++;
         state = entry.state;
@@ -273,7 +284,7 @@ export class RuleMatcher {
         for (const test of entry.tests) this.#editTest(step.key, test, entry.state, false);
         this.#freeState(entry.state);
         if (conditions.size === 0) this.#removeTransition(step.key);
-        else this.#refresh(step.key);
+        else this.#layout(step.key);
       }
     }
     this.#ids[record.no] = undefined;
@@ -311,6 +322,9 @@ export class RuleMatcher {
     this.#bounds = new Float64Array(64);
     this.#texts = [];
     this.#programs = [];
+    this.#slotCount = 0;
+    this.#freeSlots = [];
+    this.#slotsOf = [];
     this.#newState();
     for (const { record } of records) this.add(record.id, record.pattern);
   }
@@ -348,7 +362,8 @@ export class RuleMatcher {
     const start = this.#nodes.data[row + S_TRANS] as number;
     const end = start + (this.#nodes.data[row + S_TRANS + 1] as number) * T_WIDTH;
     for (let o = start; o < end; o += T_WIDTH) {
-      if ((data[o + T_FIELD] as number) >> 2 === fieldId) return data[o + T_KEY] as number;
+      const word = data[o + T_FIELD] as number;
+      if (word >> FIELD_SHIFT === fieldId && (word & SIBLING) === 0) return data[o + T_KEY] as number;
     }
     return -1;
   }
@@ -359,7 +374,9 @@ export class RuleMatcher {
     const data = this.#nodes.data;
     const start = this.#nodes.data[row + S_TRANS] as number;
     const end = start + (this.#nodes.data[row + S_TRANS + 1] as number) * T_WIDTH;
-    for (let o = start; o < end; o += T_WIDTH) if (data[o + T_KEY] === key) return o;
+    for (let o = start; o < end; o += T_WIDTH) {
+      if (data[o + T_KEY] === key && ((data[o + T_FIELD] as number) & SIBLING) === 0) return o;
+    }
     throw new Error(`transition ${key} is not in its state`);
   }
 
@@ -373,16 +390,13 @@ export class RuleMatcher {
     this.#tests[key] = undefined;
     const o = this.#nodes.append(this.#nodes.data, state * S_WIDTH + S_TRANS);
     const data = this.#nodes.data;
-    data[o + T_FIELD] = fieldId << 2;
-    data[o + T_KEY] = key;
-    data[o + T_VALUE] = NO_EXACT;
-    data[o + T_TARGET] = -1;
-    data[o + T_ONE] = NO_TEST;
-    data[o + T_ONE_TARGET] = -1;
+    this.#slotsOf[key] = undefined;
+    this.#write(o, fieldId << FIELD_SHIFT, key);
     return key;
   }
 
   #removeTransition(key: number): void {
+    this.#dropSiblings(key);
     const row = (this.#keyFrom[key] as number) * S_WIDTH;
     const index = (this.#recordOf(key) - (this.#nodes.data[row + S_TRANS] as number)) / T_WIDTH;
     this.#nodes.removeAt(this.#nodes.data, row + S_TRANS, index);
@@ -390,6 +404,7 @@ export class RuleMatcher {
     this.#exacts[key] = undefined;
     this.#others[key] = undefined;
     this.#tests[key] = undefined;
+    this.#freeOperands(key);
     this.#freeKeys.push(key);
   }
 
@@ -415,8 +430,8 @@ export class RuleMatcher {
         }
       }
       const tests = this.#tests[key];
-      const lone = others.length === 1 && inlineKind((others[0] as { test: ValueTest }).test) !== NO_TEST;
-      if (others.length === 0 || lone) this.#tests[key] = undefined;
+      const spread = others.length <= MAX_SPREAD && others.every((o) => inlineKind(o.test) !== NO_TEST);
+      if (spread) this.#tests[key] = undefined;
       else if (tests === undefined) {
         const built = new FieldMatcher<number>();
         for (const o of others) built.add(o.test, o.target);
@@ -451,50 +466,116 @@ export class RuleMatcher {
     this.#pairs.set(key, id, targets.length === 1 ? (targets[0] as number) : SEVERAL);
   }
 
-  /** Rewrites a transition's record after its tests changed: flags, and its exact value inline when one. */
-  #refresh(key: number): void {
-    const o = this.#recordOf(key);
+  /** Writes one transition record: field word, key, and neither an exact value nor an inline test. */
+  #write(o: number, word: number, key: number): void {
     const data = this.#nodes.data;
-    const tests = this.#tests[key];
-    const flags = (tests?.hasTests ? HAS_TESTS : 0) | (tests?.absent != null ? HAS_ABSENT : 0);
-    data[o + T_FIELD] = ((this.#keyField[key] as number) << 2) | flags;
-    this.#inline(key, o);
-    const exacts = this.#exacts[key];
-    data[o + T_VALUE] = exacts === undefined || exacts.size === 0 ? NO_EXACT : MANY_EXACT;
+    data[o + T_FIELD] = word;
+    data[o + T_KEY] = key;
+    data[o + T_VALUE] = NO_EXACT;
     data[o + T_TARGET] = -1;
-    if (exacts?.size === 1) {
-      const [id, { targets }] = exacts.entries().next().value as [number, { targets: number[] }];
-      data[o + T_VALUE] = id;
-      if (targets.length === 1) data[o + T_TARGET] = targets[0] as number;
+    data[o + T_ONE] = NO_TEST;
+    data[o + T_ONE_TARGET] = -1;
+    data[o + T_ONE_A] = NO_ID;
+    data[o + T_ONE_B] = NO_ID;
+  }
+
+  /**
+   * Lays a transition's tests out again after they changed: its exact values inline, one per record, when there
+   * are at most MAX_SPREAD (else the primary record sends them to the exact-value table), and its other tests
+   * likewise when all are of the inline kinds (else the primary record points at its FieldMatcher).
+   */
+  #layout(key: number): void {
+    this.#dropSiblings(key);
+    this.#freeOperands(key);
+    const state = this.#keyFrom[key] as number;
+    const field = (this.#keyField[key] as number) << FIELD_SHIFT;
+    const exacts = [...(this.#exacts[key]?.entries() ?? [])];
+    const others = this.#others[key] ?? [];
+    const tests = this.#tests[key];
+    const spreadExacts = exacts.length <= MAX_SPREAD;
+    const spreadTests = tests === undefined;
+    const records = Math.max(1, spreadExacts ? exacts.length : 1, spreadTests ? others.length : 1);
+    for (let i = 0; i < records; i++) {
+      let o: number;
+      if (i === 0) {
+        o = this.#recordOf(key);
+        const flags = (tests?.hasTests ? HAS_TESTS : 0) | (tests?.absent != null ? HAS_ABSENT : 0);
+        this.#write(o, field | flags, key);
+      } else {
+        o = this.#nodes.append(this.#nodes.data, state * S_WIDTH + S_TRANS);
+        this.#write(o, field | SIBLING, key);
+      }
+      const data = this.#nodes.data;
+      if (!spreadExacts && i === 0) data[o + T_VALUE] = MANY_EXACT;
+      const exact = spreadExacts ? exacts[i] : undefined;
+      if (exact !== undefined) {
+        data[o + T_VALUE] = exact[0];
+        if (exact[1].targets.length === 1) data[o + T_TARGET] = exact[1].targets[0] as number;
+      }
+      const other = spreadTests ? others[i] : undefined;
+      if (other !== undefined) this.#inline(key, o, other.test, other.target);
     }
   }
 
-  /** Writes a transition's lone test inline when it is of a kind kept so (see T_ONE). */
-  #inline(key: number, o: number): void {
+  /** Removes a transition's sibling records from its state's list. */
+  #dropSiblings(key: number): void {
+    const row = (this.#keyFrom[key] as number) * S_WIDTH;
     const data = this.#nodes.data;
-    const others = this.#others[key];
-    const one = others?.length === 1 ? (others[0] as { test: ValueTest; target: number }) : undefined;
-    const kind = one === undefined ? NO_TEST : inlineKind(one.test);
-    data[o + T_ONE] = kind;
-    data[o + T_ONE_TARGET] = one?.target ?? -1;
-    data[o + T_ONE_A] = NO_ID;
-    data[o + T_ONE_B] = NO_ID;
-    this.#texts[key] = undefined;
-    this.#programs[key] = undefined;
-    const test = one?.test;
-    if (kind === NO_TEST || test === undefined) return;
-    if (test.kind === 'numeric') {
-      if ((key + 1) * 2 > this.#bounds.length) {
-        const grown = new Float64Array(Math.max(this.#bounds.length * 2, (key + 1) * 2));
-        grown.set(this.#bounds);
-        this.#bounds = grown;
+    const start = data[row + S_TRANS] as number;
+    for (let i = (data[row + S_TRANS + 1] as number) - 1; i >= 0; i--) {
+      const o = start + i * T_WIDTH;
+      if (data[o + T_KEY] === key && ((data[o + T_FIELD] as number) & SIBLING) !== 0) {
+        this.#nodes.removeAt(data, row + S_TRANS, i);
       }
-      this.#bounds[key * 2] = test.low;
-      this.#bounds[key * 2 + 1] = test.high;
+    }
+  }
+
+  #freeOperands(key: number): void {
+    for (const slot of this.#slotsOf[key] ?? []) {
+      this.#texts[slot] = undefined;
+      this.#programs[slot] = undefined;
+      this.#freeSlots.push(slot);
+    }
+    this.#slotsOf[key] = undefined;
+  }
+
+  #operandSlot(key: number): number {
+    const slot = this.#freeSlots.pop() ?? this.#slotCount++;
+    if ((slot + 1) * 2 > this.#bounds.length) {
+      const grown = new Float64Array(Math.max(this.#bounds.length * 2, (slot + 1) * 2));
+      grown.set(this.#bounds);
+      this.#bounds = grown;
+    }
+    let slots = this.#slotsOf[key];
+    if (slots === undefined) {
+      slots = [];
+      this.#slotsOf[key] = slots;
+    }
+    slots.push(slot);
+    return slot;
+  }
+
+  /** Writes one test inline into the record at `o` (see T_ONE). */
+  #inline(key: number, o: number, test: ValueTest, target: number): void {
+    const kind = inlineKind(test);
+    const data = this.#nodes.data;
+    data[o + T_ONE] = kind;
+    data[o + T_ONE_TARGET] = target;
+    if (test.kind === 'numeric') {
+      const slot = this.#operandSlot(key);
+      this.#bounds[slot * 2] = test.low;
+      this.#bounds[slot * 2 + 1] = test.high;
+      data[o + T_ONE_A] = slot;
       data[o + T_ONE] = kind | (test.lowOpen ? LOW_OPEN : 0) | (test.highOpen ? HIGH_OPEN : 0);
-    } else if (test.kind === 'prefix') this.#texts[key] = test.value;
-    else if (test.kind === 'wildcard') this.#programs[key] = test.program;
-    else if (test.kind === 'anything-but') {
+    } else if (test.kind === 'prefix') {
+      const slot = this.#operandSlot(key);
+      this.#texts[slot] = test.value;
+      data[o + T_ONE_A] = slot;
+    } else if (test.kind === 'wildcard') {
+      const slot = this.#operandSlot(key);
+      this.#programs[slot] = test.program;
+      data[o + T_ONE_A] = slot;
+    } else if (test.kind === 'anything-but') {
       test.strings.forEach((value, i) => {
         data[o + T_ONE_A + i] = this.#values.idOf(value);
       });
@@ -588,7 +669,7 @@ export class RuleMatcher {
     const end = start + count * T_WIDTH;
     for (let o = start; o < end; o += T_WIDTH) {
       const word = data[o + T_FIELD] as number;
-      const fieldId = word >> 2;
+      const fieldId = word >> FIELD_SHIFT;
       let leaf = fields.first(fieldId);
       if (leaf < 0) {
         if (data[o + T_ONE] === ONE_ABSENT) this.#visit(data[o + T_ONE_TARGET] as number);
@@ -652,22 +733,23 @@ export class RuleMatcher {
   }
 
   /** Whether a leaf passes the inline test `single` (a T_ONE word) of the transition `key`. */
-  #passes(single: number, key: number, o: number, leaf: number): boolean {
+  #passes(single: number, o: number, leaf: number): boolean {
     const value = this.#fields.values[leaf] as Leaf;
+    const slot = this.#nodes.data[o + T_ONE_A] as number;
     switch (single & KIND_MASK) {
       case ONE_EXISTS:
         return true;
       case ONE_RANGE: {
         if (typeof value !== 'number') return false;
-        const low = this.#bounds[key * 2] as number;
-        const high = this.#bounds[key * 2 + 1] as number;
+        const low = this.#bounds[slot * 2] as number;
+        const high = this.#bounds[slot * 2 + 1] as number;
         return (
           ((single & LOW_OPEN) !== 0 ? value > low : value >= low) &&
           ((single & HIGH_OPEN) !== 0 ? value < high : value <= high)
         );
       }
       case ONE_PREFIX:
-        return typeof value === 'string' && value.startsWith(this.#texts[key] as string);
+        return typeof value === 'string' && value.startsWith(this.#texts[slot] as string);
       case ONE_EXCEPT: {
         if (typeof value !== 'string') return true;
         const id = this.#valueId(leaf);
@@ -675,7 +757,7 @@ export class RuleMatcher {
         return id < 0 || (id !== data[o + T_ONE_A] && id !== data[o + T_ONE_B]);
       }
       case ONE_WILDCARD:
-        return typeof value === 'string' && wildcardMatches(this.#programs[key] as WildcardProgram, value);
+        return typeof value === 'string' && wildcardMatches(this.#programs[slot] as WildcardProgram, value);
       default:
         return false;
     }
@@ -704,7 +786,7 @@ export class RuleMatcher {
       }
     }
     const single = data[o + T_ONE] as number;
-    if (single !== NO_TEST && this.#passes(single, data[o + T_KEY] as number, o, leaf)) {
+    if (single !== NO_TEST && this.#passes(single, o, leaf)) {
       stack.push(data[o + T_ONE_TARGET] as number);
     }
     if (((data[o + T_FIELD] as number) & HAS_TESTS) !== 0) {
