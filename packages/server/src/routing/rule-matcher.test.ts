@@ -91,6 +91,10 @@ describe('RuleMatcher', () => {
       [{ exists: false }],
       [{ numeric: ['>', 1, '<=', 3] }],
       [{ numeric: ['>=', 1, '<', 3] }],
+      [{ numeric: ['>', 1.5, '<', 2.5] }],
+      [{ numeric: ['<', 3] }],
+      [{ numeric: ['>=', 5e9] }],
+      [{ wildcard: '*c' }],
       [{ prefix: 'ab' }],
       [{ 'anything-but': 'x' }],
       [{ 'anything-but': ['x', 'y'] }],
@@ -100,22 +104,9 @@ describe('RuleMatcher', () => {
       [{ suffix: 'bc' }],
     ];
     const values: unknown[] = [
-      'x',
-      'y',
-      'z',
-      'ab',
-      'abc',
-      'a',
-      'axc',
-      1,
-      2,
-      3,
-      7,
-      0,
-      true,
-      null,
-      ['x', 'q'],
-      [2, 9],
+      ...['x', 'y', 'z', 'ab', 'abc', 'a', 'axc', 'c', 'zb'],
+      ...[1, 1.5, 2, 2.5, 3, 7, 0, -4, 5e9, 6e9],
+      ...[true, null, ['x', 'q'], [2, 9]],
     ];
     const events = [{}, ...values.map((f) => ({ f }))];
     for (const tests of lone) {

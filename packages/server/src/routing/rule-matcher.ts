@@ -63,17 +63,29 @@ const NO_TEST = 0;
 const ONE_EXISTS = 1;
 /** `exists: false`: taken when the field has no leaf. */
 const ONE_ABSENT = 2;
-/** A numeric range; bounds at the operand slot (T_ONE_A) of `#bounds`, openness in the flags below. */
+/**
+ * A numeric range: bounds that are 32-bit integers or infinite in the operand words (INT_BOUNDS), others at the
+ * operand slot (T_ONE_A) of `#bounds`; openness in the flags below.
+ */
 const ONE_RANGE = 3;
-/** A case-sensitive prefix, kept at its operand slot of `#texts`. */
+/**
+ * A case-sensitive prefix, kept at its operand slot of `#texts`; its length in the high half of T_ONE and a
+ * fingerprint of it in T_ONE_B, so that most strings are turned away without reading the (cold) prefix.
+ */
 const ONE_PREFIX = 4;
 /** anything-but of one or two strings: their value ids in the operand words (NO_ID when unused). */
 const ONE_EXCEPT = 5;
-/** A wildcard, its program kept at its operand slot of `#programs`. */
+/** A wildcard, its program at its operand slot of `#programs`; its literal head fingerprinted as a prefix's. */
 const ONE_WILDCARD = 6;
 const KIND_MASK = 15;
 const LOW_OPEN = 16;
 const HIGH_OPEN = 32;
+const INT_BOUNDS = 64;
+const NO_LOW = 128;
+const NO_HIGH = 256;
+/** Where a prefix's length sits in T_ONE; longer prefixes are fingerprinted by their first MAX_PRINTED units. */
+const LENGTH_SHIFT = 16;
+const MAX_PRINTED = 0x7fff;
 /** An operand word that no value id equals. */
 const NO_ID = -3;
 const NO_EXACT = -1;
@@ -129,6 +141,17 @@ function exactValue(test: ValueTest): { value: Leaf } | undefined {
     default:
       return undefined;
   }
+}
+
+/** FNV-1a over the first `n` UTF-16 units of a string, as a 32-bit integer. */
+function fingerprint(s: string, n: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+function isInt32(x: number): boolean {
+  return (x | 0) === x;
 }
 
 /** The inline kind (ONE_*) a lone test is kept as, or NO_TEST when it needs a FieldMatcher. */
@@ -562,19 +585,27 @@ export class RuleMatcher {
     data[o + T_ONE] = kind;
     data[o + T_ONE_TARGET] = target;
     if (test.kind === 'numeric') {
+      let flags = kind | (test.lowOpen ? LOW_OPEN : 0) | (test.highOpen ? HIGH_OPEN : 0);
+      if ((test.low === -Infinity || isInt32(test.low)) && (test.high === Infinity || isInt32(test.high))) {
+        flags |= INT_BOUNDS | (test.low === -Infinity ? NO_LOW : 0) | (test.high === Infinity ? NO_HIGH : 0);
+        if (test.low !== -Infinity) data[o + T_ONE_A] = test.low;
+        if (test.high !== Infinity) data[o + T_ONE_B] = test.high;
+      } else {
+        const slot = this.#operandSlot(key);
+        this.#bounds[slot * 2] = test.low;
+        this.#bounds[slot * 2 + 1] = test.high;
+        data[o + T_ONE_A] = slot;
+      }
+      data[o + T_ONE] = flags;
+    } else if (test.kind === 'prefix' || test.kind === 'wildcard') {
       const slot = this.#operandSlot(key);
-      this.#bounds[slot * 2] = test.low;
-      this.#bounds[slot * 2 + 1] = test.high;
+      const head = test.kind === 'prefix' ? test.value : (test.program.pieces[0] as string);
+      const printed = Math.min(head.length, MAX_PRINTED);
+      if (test.kind === 'prefix') this.#texts[slot] = test.value;
+      else this.#programs[slot] = test.program;
+      data[o + T_ONE] = kind | (printed << LENGTH_SHIFT);
       data[o + T_ONE_A] = slot;
-      data[o + T_ONE] = kind | (test.lowOpen ? LOW_OPEN : 0) | (test.highOpen ? HIGH_OPEN : 0);
-    } else if (test.kind === 'prefix') {
-      const slot = this.#operandSlot(key);
-      this.#texts[slot] = test.value;
-      data[o + T_ONE_A] = slot;
-    } else if (test.kind === 'wildcard') {
-      const slot = this.#operandSlot(key);
-      this.#programs[slot] = test.program;
-      data[o + T_ONE_A] = slot;
+      data[o + T_ONE_B] = fingerprint(head, printed);
     } else if (test.kind === 'anything-but') {
       test.strings.forEach((value, i) => {
         data[o + T_ONE_A + i] = this.#values.idOf(value);
@@ -735,29 +766,42 @@ export class RuleMatcher {
   /** Whether a leaf passes the inline test `single` (a T_ONE word) of the transition `key`. */
   #passes(single: number, o: number, leaf: number): boolean {
     const value = this.#fields.values[leaf] as Leaf;
-    const slot = this.#nodes.data[o + T_ONE_A] as number;
+    const data = this.#nodes.data;
     switch (single & KIND_MASK) {
       case ONE_EXISTS:
         return true;
       case ONE_RANGE: {
         if (typeof value !== 'number') return false;
-        const low = this.#bounds[slot * 2] as number;
-        const high = this.#bounds[slot * 2 + 1] as number;
+        let low: number;
+        let high: number;
+        if ((single & INT_BOUNDS) !== 0) {
+          low = (single & NO_LOW) !== 0 ? -Infinity : (data[o + T_ONE_A] as number);
+          high = (single & NO_HIGH) !== 0 ? Infinity : (data[o + T_ONE_B] as number);
+        } else {
+          const slot = data[o + T_ONE_A] as number;
+          low = this.#bounds[slot * 2] as number;
+          high = this.#bounds[slot * 2 + 1] as number;
+        }
         return (
           ((single & LOW_OPEN) !== 0 ? value > low : value >= low) &&
           ((single & HIGH_OPEN) !== 0 ? value < high : value <= high)
         );
       }
       case ONE_PREFIX:
-        return typeof value === 'string' && value.startsWith(this.#texts[slot] as string);
+      case ONE_WILDCARD: {
+        if (typeof value !== 'string') return false;
+        const printed = single >>> LENGTH_SHIFT;
+        if (value.length < printed || fingerprint(value, printed) !== data[o + T_ONE_B]) return false;
+        const slot = data[o + T_ONE_A] as number;
+        return (single & KIND_MASK) === ONE_PREFIX
+          ? value.startsWith(this.#texts[slot] as string)
+          : wildcardMatches(this.#programs[slot] as WildcardProgram, value);
+      }
       case ONE_EXCEPT: {
         if (typeof value !== 'string') return true;
         const id = this.#valueId(leaf);
-        const data = this.#nodes.data;
         return id < 0 || (id !== data[o + T_ONE_A] && id !== data[o + T_ONE_B]);
       }
-      case ONE_WILDCARD:
-        return typeof value === 'string' && wildcardMatches(this.#programs[slot] as WildcardProgram, value);
       default:
         return false;
     }
