@@ -22,6 +22,9 @@ export function eventTooDeep(): Error {
 /** A leaf whose value id was not looked up yet. */
 export const UNKNOWN_VALUE = -2;
 
+/** Bumped by every change to any path trie; the per-node caches of walked keys compare against it. */
+let trieVersion = 0;
+
 /** One step of the trie of named paths. */
 export class PathNode {
   readonly children = new Map<string, PathNode>();
@@ -39,6 +42,14 @@ export class PathNode {
   readonly keyHash: number;
   /** Children by key hash, for the raw scanner. */
   readonly byHash = new Map<number, PathNode[]>();
+  /**
+   * What walking a parsed object last found at each key position: the key, and the child it leads to (null for
+   * a key no rule reaches). Objects of one kind list their keys in one order, so a key is usually resolved by one
+   * comparison; valid while `seenVersion` equals the trie's version.
+   */
+  seenKeys: string[] = [];
+  seenChildren: (PathNode | null)[] = [];
+  seenVersion = -1;
 
   constructor(key: string) {
     this.keyBytes = Buffer.from(key, 'utf8');
@@ -47,6 +58,7 @@ export class PathNode {
 
   /** Adds a child step. */
   link(key: string, child: PathNode): void {
+    trieVersion++;
     this.children.set(key, child);
     this.childKeys = [...this.childKeys, key];
     this.childNodes = [...this.childNodes, child];
@@ -59,6 +71,7 @@ export class PathNode {
   unlink(key: string): void {
     const child = this.children.get(key);
     if (child === undefined) return;
+    trieVersion++;
     this.children.delete(key);
     const i = this.childKeys.indexOf(key);
     this.childKeys = this.childKeys.filter((_, j) => j !== i);
@@ -298,6 +311,8 @@ export function collectParsed(root: PathNode, event: unknown, fields: EventField
 
 /** Up to this many named children, an event key is found by comparing keys rather than by a map lookup. */
 const SCAN_LIMIT = 8;
+/** Key positions per object whose resolution is remembered. */
+const SEEN_LIMIT = 64;
 
 function walkObject(
   node: PathNode,
@@ -305,28 +320,43 @@ function walkObject(
   fields: EventFields,
   chain: number,
 ): void {
+  if (node.seenVersion !== trieVersion) {
+    node.seenKeys = [];
+    node.seenChildren = [];
+    node.seenVersion = trieVersion;
+  }
+  const seenKeys = node.seenKeys;
+  const seenChildren = node.seenChildren;
+  let position = 0;
+  for (const key in object) {
+    let child: PathNode | null;
+    if (position < SEEN_LIMIT) {
+      if (seenKeys[position] === key) child = seenChildren[position] as PathNode | null;
+      else {
+        child = resolve(node, key);
+        seenKeys[position] = key;
+        seenChildren[position] = child;
+      }
+      position++;
+    } else child = resolve(node, key);
+    if (child !== null) walkValue(child, object[key], fields, chain);
+  }
+}
+
+/** The node an event key leads to from `node` (as a step, or as dotted steps), or null. */
+function resolve(node: PathNode, key: string): PathNode | null {
   const keys = node.childKeys;
   const nodes = node.childNodes;
   const count = keys.length;
-  for (const key in object) {
-    let child: PathNode | undefined;
-    if (count <= SCAN_LIMIT) {
-      for (let i = 0; i < count; i++) {
-        if (keys[i] === key) {
-          child = nodes[i];
-          break;
-        }
-      }
-    } else {
-      child = node.children.get(key);
-    }
-    if (child === undefined) {
-      if (!(count <= SCAN_LIMIT ? mayDescend(keys, nodes, key) : key.indexOf('.') >= 0)) continue;
-      child = node.descend(key);
-      if (child === undefined) continue;
-    }
-    walkValue(child, object[key], fields, chain);
+  if (count <= SCAN_LIMIT) {
+    for (let i = 0; i < count; i++) if (keys[i] === key) return nodes[i] as PathNode;
+    if (!mayDescend(keys, nodes, key)) return null;
+  } else {
+    const child = node.children.get(key);
+    if (child !== undefined) return child;
+    if (key.indexOf('.') < 0) return null;
   }
+  return node.descend(key) ?? null;
 }
 
 /**

@@ -141,6 +141,23 @@ describe('RuleMatcher', () => {
     }
   });
 
+  it('resolves the keys of events shaped alike again after the rules change which keys are named', () => {
+    const m = new RuleMatcher();
+    m.add('b', { a: { b: [1] } });
+    const event = () => ({ x: 0, a: { b: 1, c: 2 }, 'a.c': 2 });
+    assert.deepEqual(m.match(event()), ['b']);
+    m.add('c', { a: { c: [2] } });
+    assert.deepEqual(sorted(m.match(event())), ['b', 'c']);
+    m.add('x', { x: [0] });
+    assert.deepEqual(sorted(m.match(event())), ['b', 'c', 'x']);
+    m.remove('c');
+    m.remove('x');
+    assert.deepEqual(m.match(event()), ['b']);
+    m.add('dotted', { 'a.c': [2] });
+    assert.deepEqual(sorted(m.match({ q: 1, 'a.c': 2 })), ['dotted']);
+    assert.deepEqual(sorted(m.match({ q: 1, a: { c: 2 } })), ['dotted']);
+  });
+
   it('removes rules without disturbing rules that share their states', () => {
     const m = new RuleMatcher();
     m.add('one', { source: ['s'], detail: { a: ['1'] } });
