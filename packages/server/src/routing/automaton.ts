@@ -79,7 +79,7 @@ export class Automaton {
   readonly ruleLists = new ListArena(1);
   /** Interned exact values. */
   readonly values = new ValueIds();
-  /** (transition key, value id) to next state, for transitions with more exact values than their records hold. */
+  /** (transition key, value id) to next state(s), only for transitions with more exact values than MAX_SPREAD. */
   readonly pairs = new PairTable();
   /** Per transition key: its exact values with their next states. */
   readonly exacts: (Map<number, { value: Leaf; targets: number[] }> | undefined)[] = [];
@@ -268,6 +268,7 @@ export class Automaton {
     }
     const id = add ? this.values.acquire(exact.value) : this.values.idOf(exact.value);
     const found = exacts.get(id);
+    const before = exacts.size;
     if (add) {
       if (found === undefined) exacts.set(id, { value: exact.value, targets: [target] });
       else {
@@ -278,13 +279,24 @@ export class Automaton {
       found.targets.splice(found.targets.indexOf(target), 1);
       if (found.targets.length === 0) {
         exacts.delete(id);
-        this.pairs.delete(key, id);
         this.values.release(exact.value);
-        return;
       }
     }
-    const targets = (exacts.get(id) as { targets: number[] }).targets;
-    this.pairs.set(key, id, targets.length === 1 ? (targets[0] as number) : SEVERAL);
+    // Only a transition with more exact values than its records hold keeps them in the pair table.
+    if (exacts.size > MAX_SPREAD) {
+      if (before <= MAX_SPREAD) for (const other of exacts.keys()) this.#pair(key, other);
+      else this.#pair(key, id);
+    } else if (before > MAX_SPREAD) {
+      this.pairs.delete(key, id);
+      for (const other of exacts.keys()) this.pairs.delete(key, other);
+    }
+  }
+
+  /** Writes a transition's exact value `id` into the pair table as it stands in its exact map (or removes it). */
+  #pair(key: number, id: number): void {
+    const targets = this.exacts[key]?.get(id)?.targets;
+    if (targets === undefined) this.pairs.delete(key, id);
+    else this.pairs.set(key, id, targets.length === 1 ? (targets[0] as number) : SEVERAL);
   }
 
   /** Writes one transition record: field word, key, and neither an exact value nor an inline test. */

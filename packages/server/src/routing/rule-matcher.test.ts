@@ -158,6 +158,20 @@ describe('RuleMatcher', () => {
     assert.deepEqual(sorted(m.match({ q: 1, a: { c: 2 } })), ['dotted']);
   });
 
+  it('forgets exact values removed while a field had few of them, once it has many again', () => {
+    const m = new RuleMatcher();
+    m.add('keeps-d-named', { other: ['d'] });
+    for (const v of ['a', 'b', 'c', 'd', 'e']) m.add(v, { f: [v] });
+    assert.deepEqual(m.match({ f: 'd' }), ['d']);
+    m.remove('e');
+    m.remove('d');
+    m.add('x', { f: ['x'] });
+    m.add('y', { f: ['y'] });
+    assert.deepEqual(m.match({ f: 'd' }), []);
+    assert.deepEqual(m.match({ f: 'x' }), ['x']);
+    assert.deepEqual(m.match({ f: 'a' }), ['a']);
+  });
+
   it('removes rules without disturbing rules that share their states', () => {
     const m = new RuleMatcher();
     m.add('one', { source: ['s'], detail: { a: ['1'] } });
