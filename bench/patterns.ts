@@ -2,7 +2,7 @@
  * Pattern-matching benchmark: throughput of the compiled RuleMatcher on realistic nested events (1–2 KB) against
  * 100 … 100,000 realistic rules (exact, prefix, numeric, anything-but, exists, wildcard), on parsed events and
  * from raw JSON bytes (parse included), beside JSON.parse alone on the same bytes; plus compile time, add/remove
- * time and heap per rule. Usage: `npx tsx bench/patterns.ts [--quick] [--rules=N]` (one rule count only).
+ * time and memory per rule (JS heap plus the automaton's typed arrays). Usage: `npx tsx bench/patterns.ts [--quick] [--rules=N]` (one rule count only).
  * Writes bench/results/patterns.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -181,7 +181,8 @@ interface Row {
   compileMs: number;
   compactMs: number;
   parsedAsAddedEventsPerSec: number;
-  heapBytesPerRule: number;
+  memoryBytesPerRule: number;
+  tableBytesPerRule: number;
   addUs: number;
   removeUs: number;
   parsedEventsPerSec: number;
@@ -198,7 +199,11 @@ for (const n of only === undefined ? ruleCounts : [Number(only.slice(8))]) {
   makeEvents(n);
   const rules = Array.from({ length: n }, makeRule);
   gc();
-  const heapBefore = process.memoryUsage().heapUsed;
+  const memory = () => {
+    const usage = process.memoryUsage();
+    return usage.heapUsed + usage.arrayBuffers;
+  };
+  const memoryBefore = memory();
   const matcher = new RuleMatcher();
   const t0 = performance.now();
   rules.forEach((rule, i) => {
@@ -206,7 +211,8 @@ for (const n of only === undefined ? ruleCounts : [Number(only.slice(8))]) {
   });
   const compileMs = performance.now() - t0;
   gc();
-  const heapBytesPerRule = (process.memoryUsage().heapUsed - heapBefore) / n;
+  const memoryBytesPerRule = (memory() - memoryBefore) / n;
+  const tableBytesPerRule = matcher.tableBytes / n;
 
   const extra = Array.from({ length: 1000 }, makeRule);
   const t1 = performance.now();
@@ -244,7 +250,8 @@ for (const n of only === undefined ? ruleCounts : [Number(only.slice(8))]) {
     compileMs: Math.round(compileMs),
     compactMs: Math.round(compactMs),
     parsedAsAddedEventsPerSec: Math.round(asAddedEventsPerSec),
-    heapBytesPerRule: Math.round(heapBytesPerRule),
+    memoryBytesPerRule: Math.round(memoryBytesPerRule),
+    tableBytesPerRule: Math.round(tableBytesPerRule),
     addUs: Number(addUs.toFixed(1)),
     removeUs: Number(removeUs.toFixed(1)),
     parsedEventsPerSec: Math.round(parsedEventsPerSec),
@@ -268,7 +275,7 @@ console.log(
 );
 console.log('parsed, raw and parse+match are measured after compact(); "as added" before it.');
 console.log(
-  'rules   | compile ms | compact ms | heap B/rule | add us | remove us | parsed as added | parsed ev/s | raw ev/s  | parse+match ev/s | raw cost / JSON.parse | matches/ev',
+  'rules   | compile ms | compact ms | memory B/rule (tables) | add us | remove us | parsed as added | parsed ev/s | raw ev/s  | parse+match ev/s | raw cost / JSON.parse | matches/ev',
 );
 for (const r of rows) {
   console.log(
@@ -276,7 +283,7 @@ for (const r of rows) {
       String(r.rules).padEnd(7),
       String(r.compileMs).padStart(10),
       String(r.compactMs).padStart(10),
-      String(r.heapBytesPerRule).padStart(11),
+      `${r.memoryBytesPerRule} (${r.tableBytesPerRule})`.padStart(22),
       String(r.addUs).padStart(6),
       String(r.removeUs).padStart(9),
       fmt(r.parsedAsAddedEventsPerSec).padStart(15),

@@ -22,6 +22,9 @@ interface Entry<T> {
   readonly target: T;
 }
 
+/** The entries under one hash or key: a lone entry as itself (most), several in a list. */
+type Bucket<T> = Entry<T> | Entry<T>[];
+
 const EMPTY_LENGTHS: readonly number[] = [];
 
 /** Which way an index reads keys and event strings. */
@@ -51,7 +54,7 @@ export class AffixIndex<T> {
    * Hashed entries: by the key itself when the index reads forwards without folding (a probe is a native slice
    * and lookup; the map compares the strings), otherwise by the hash of the key's (folded, reversed) characters.
    */
-  #byHash: Map<number | string, Entry<T>[]> | null = null;
+  #byHash: Map<number | string, Bucket<T>> | null = null;
   readonly #plain: boolean;
   /** Distinct key lengths, ascending, and how many keys have each (hashed mode only). */
   #lengths: readonly number[] = EMPTY_LENGTHS;
@@ -100,20 +103,21 @@ export class AffixIndex<T> {
     }
     this.#insertHashed(
       entry,
-      this.#byHash as Map<number | string, Entry<T>[]>,
+      this.#byHash as Map<number | string, Bucket<T>>,
       this.#lengthUses as Map<number, number>,
     );
   }
 
   #insertHashed(
     entry: Entry<T>,
-    byHash: Map<number | string, Entry<T>[]>,
+    byHash: Map<number | string, Bucket<T>>,
     lengthUses: Map<number, number>,
   ): void {
     const h = this.#bucketKey(entry.key);
     const bucket = byHash.get(h);
-    if (bucket === undefined) byHash.set(h, [entry]);
-    else bucket.push(entry);
+    if (bucket === undefined) byHash.set(h, entry);
+    else if (Array.isArray(bucket)) bucket.push(entry);
+    else byHash.set(h, [bucket, entry]);
     const len = entry.key.length;
     const uses = lengthUses.get(len) ?? 0;
     lengthUses.set(len, uses + 1);
@@ -152,14 +156,17 @@ export class AffixIndex<T> {
       }
       return;
     }
-    const byHash = this.#byHash as Map<number | string, Entry<T>[]>;
+    const byHash = this.#byHash as Map<number | string, Bucket<T>>;
     const lengthUses = this.#lengthUses as Map<number, number>;
     const h = this.#bucketKey(key);
-    const bucket = byHash.get(h);
-    const i = bucket?.findIndex((e) => e.key === key && e.kind === code && e.target === target) ?? -1;
-    if (bucket === undefined || i < 0) return;
+    const found = byHash.get(h);
+    const bucket = found === undefined ? [] : Array.isArray(found) ? found : [found];
+    const i = bucket.findIndex((e) => e.key === key && e.kind === code && e.target === target);
+    if (i < 0) return;
     bucket.splice(i, 1);
     if (bucket.length === 0) byHash.delete(h);
+    else if (bucket.length === 1) byHash.set(h, bucket[0] as Entry<T>);
+    else byHash.set(h, bucket);
     const uses = (lengthUses.get(key.length) ?? 1) - 1;
     if (uses === 0) {
       lengthUses.delete(key.length);
@@ -194,8 +201,12 @@ export class AffixIndex<T> {
   }
 
   #hit(h: number, length: number, s: string, out: TargetStack<T>): void {
-    const bucket = (this.#byHash as Map<number | string, Entry<T>[]>).get(h & SMALL_INT);
+    const bucket = (this.#byHash as Map<number | string, Bucket<T>>).get(h & SMALL_INT);
     if (bucket === undefined) return;
+    if (!Array.isArray(bucket)) {
+      if (bucket.key.length === length && this.#same(bucket.key, s)) this.#accept(bucket, s, out);
+      return;
+    }
     for (let b = 0; b < bucket.length; b++) {
       const e = bucket[b] as Entry<T>;
       if (e.key.length === length && this.#same(e.key, s)) this.#accept(e, s, out);
@@ -228,13 +239,14 @@ export class AffixIndex<T> {
     const count = lengths.length;
     const n = s.length;
     if (this.#plain) {
-      const byKey = this.#byHash as Map<number | string, Entry<T>[]>;
+      const byKey = this.#byHash as Map<number | string, Bucket<T>>;
       for (let li = 0; li < count; li++) {
         const length = lengths[li] as number;
         if (length > n) return;
         const bucket = byKey.get(length === n ? s : s.slice(0, length));
         if (bucket === undefined) continue;
-        for (let b = 0; b < bucket.length; b++) this.#accept(bucket[b] as Entry<T>, s, out);
+        if (!Array.isArray(bucket)) this.#accept(bucket, s, out);
+        else for (let b = 0; b < bucket.length; b++) this.#accept(bucket[b] as Entry<T>, s, out);
       }
       return;
     }
