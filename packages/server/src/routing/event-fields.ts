@@ -23,7 +23,7 @@ export function eventTooDeep(): Error {
 export const UNKNOWN_VALUE = -2;
 
 /** Bumped by every change to any path trie; the per-node caches of walked keys compare against it. */
-let trieVersion = 0;
+export let trieVersion = 0;
 
 /** One step of the trie of named paths. */
 export class PathNode {
@@ -50,6 +50,10 @@ export class PathNode {
   seenKeys: string[] = [];
   seenChildren: (PathNode | null)[] = [];
   seenVersion = -1;
+  /** The same for the raw scanner: the key's bytes at each position, and where they led. */
+  rawKeys: Uint8Array[] = [];
+  rawChildren: (PathNode | null)[] = [];
+  rawVersion = -1;
 
   constructor(key: string) {
     this.keyBytes = Buffer.from(key, 'utf8');

@@ -1,6 +1,7 @@
 /**
- * Extracts the named fields of an event straight from its UTF-8 JSON bytes: keys are matched against the path
- * trie by hash and bytes (no string is made for a key unless it has escapes or dots), values of unnamed fields
+ * Extracts the named fields of an event straight from its UTF-8 JSON bytes: keys are compared with the key met
+ * at the same position of the same path node last time, else matched against the path trie by hash and bytes
+ * (no string is made for a key unless it has escapes or dots), values of unnamed fields
  * are skipped without decoding, and only leaves on named paths become strings or numbers. Number literals are
  * read as written (`300.0` is the number 300).
  *
@@ -10,9 +11,10 @@
 import {
   type EventFields,
   eventTooDeep,
-  HASH_MASK,
+  hashBytes,
   MAX_ARRAY_NESTING,
   type PathNode,
+  trieVersion,
 } from './event-fields.ts';
 
 /** Node's direct slice decoders (skipping toString's argument handling), with a portable fallback. */
@@ -83,6 +85,12 @@ function findChild(
 }
 
 function scanObject(node: PathNode, chain: number): void {
+  if (node.rawVersion !== trieVersion) {
+    node.rawKeys = [];
+    node.rawChildren = [];
+    node.rawVersion = trieVersion;
+  }
+  let position = 0;
   pos++; // {
   skipWs();
   if (buf[pos] === 0x7d) {
@@ -94,7 +102,6 @@ function scanObject(node: PathNode, chain: number): void {
     const b = buf;
     let p = pos + 1;
     const start = p;
-    let hash = 0x811c9dc5;
     let plain = true;
     let c = b[p];
     while (c !== 0x22) {
@@ -108,7 +115,6 @@ function scanObject(node: PathNode, chain: number): void {
       } else if (c === 0x2e) {
         plain = false;
       }
-      hash = Math.imul(hash ^ (c as number), 0x01000193);
       c = b[++p];
     }
     const end = p;
@@ -117,8 +123,21 @@ function scanObject(node: PathNode, chain: number): void {
     if (buf[pos] !== 0x3a) syntax('expected a colon');
     pos++;
     skipWs();
-    const child = node.children.size === 0 ? undefined : findChild(node, start, end, hash & HASH_MASK, plain);
-    if (child === undefined) skipValue();
+    let child: PathNode | null | undefined;
+    if (node.children.size > 0) {
+      // Objects of one kind list their keys in one order: compare with the key met at this position last time.
+      const seen = position < SEEN_LIMIT ? node.rawKeys[position] : undefined;
+      if (seen !== undefined && sameBytes(seen, start, end)) child = node.rawChildren[position];
+      else {
+        child = findChild(node, start, end, hashBytes(b, start, end), plain) ?? null;
+        if (position < SEEN_LIMIT) {
+          node.rawKeys[position] = b.slice(start, end);
+          node.rawChildren[position] = child;
+        }
+      }
+    }
+    position++;
+    if (child == null) skipValue();
     else scanValue(child, chain);
     skipWs();
     const sep = buf[pos++];
@@ -130,6 +149,15 @@ function scanObject(node: PathNode, chain: number): void {
     pos--;
     syntax('expected , or }');
   }
+}
+
+/** Key positions per object whose resolution is remembered. */
+const SEEN_LIMIT = 64;
+
+function sameBytes(seen: Uint8Array, start: number, end: number): boolean {
+  if (seen.length !== end - start) return false;
+  for (let i = 0; i < seen.length; i++) if (seen[i] !== buf[start + i]) return false;
+  return true;
 }
 
 function scanValue(node: PathNode, chain: number): void {
