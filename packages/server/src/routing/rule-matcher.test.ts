@@ -241,6 +241,21 @@ describe('RuleMatcher', () => {
     m.add('new', { source: ['s0'] });
     const after = sorted(m.match({ source: 's0', detail: { n: 100, k: 'k9' } }));
     assert.ok(after.includes('new') && !after.includes('r7'));
+    // Removing most rules after compact() frees only what no remaining rule shares: the rebuilt automaton keeps
+    // every reference count.
+    for (let i = 0; i < 300; i += 1) if (i % 5 !== 0 && i !== 7) m.remove(`r${i}`);
+    m.remove('new');
+    const remaining = new RuleMatcher();
+    for (let i = 0; i < 300; i += 5) {
+      remaining.add(`r${i}`, {
+        source: [`s${(i * 7) % 13}`],
+        detail: { n: [{ numeric: ['>', i % 50] }], k: [`k${i % 3}`, 'k9'] },
+      });
+    }
+    assert.deepEqual(
+      events.map((e) => sorted(m.match(e))),
+      events.map((e) => sorted(remaining.match(e))),
+    );
   });
 
   it('treats a non-object event as an event with no fields', () => {

@@ -102,9 +102,10 @@ export class RuleMatcher {
   }
 
   /**
-   * Rebuilds the automaton with the rules in chain order, so that states walked together were allocated
-   * together: after rules arrived in random order this makes matching large rule sets markedly faster (cache
-   * locality; see docs/benchmarks.md). Costs about as much as adding every rule again; results do not change.
+   * Rebuilds the automaton with the rules in chain order, then lays it out breadth-first (the first levels,
+   * which every event reads, together): after rules arrived in random order this makes matching large rule sets
+   * faster (cache locality; see docs/benchmarks.md). Costs about twice as much as adding every rule again;
+   * results do not change.
    */
   compact(): void {
     const chainKey = (record: RuleRecord) => record.chains[0]?.map(conditionKey).join('\u0001') ?? '';
@@ -117,6 +118,7 @@ export class RuleMatcher {
     this.#freeNos = [];
     this.#automaton = new Automaton();
     for (const { record } of records) this.add(record.id, record.pattern);
+    this.#automaton = this.#automaton.relaid();
   }
 
   /** The compiled pattern of a rule. */
