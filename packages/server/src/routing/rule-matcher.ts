@@ -104,7 +104,7 @@ export class RuleMatcher {
   /**
    * Rebuilds the automaton with the rules in chain order, then lays it out breadth-first (the first levels,
    * which every event reads, together): after rules arrived in random order this makes matching large rule sets
-   * faster (cache locality; see docs/benchmarks.md). Costs about twice as much as adding every rule again;
+   * faster (cache locality; see docs/benchmarks.md). Costs about 1.5 times as much as adding every rule again;
    * results do not change.
    */
   compact(): void {
