@@ -45,6 +45,7 @@ import {
 } from './automaton-layout.ts';
 import { type EventFields, type LeafGroups, UNKNOWN_VALUE } from './event-fields.ts';
 import { type FieldMatcher, TargetStack } from './field-matcher.ts';
+import type { SmallMap } from './small-map.ts';
 import type { Leaf } from './value-tests.ts';
 import { type WildcardProgram, wildcardMatches } from './wildcard.ts';
 
@@ -250,7 +251,7 @@ export class AutomatonWalk {
         } else if (one === MANY_EXACT) target = this.#automaton.pairs.get(data[o + T_KEY] as number, id);
         if (target >= 0) stack.push(target);
         else if (target === SEVERAL) {
-          const exacts = this.#automaton.exacts[data[o + T_KEY] as number] as Map<
+          const exacts = this.#automaton.exacts[data[o + T_KEY] as number] as SmallMap<
             number,
             { targets: number[] }
           >;

@@ -48,6 +48,7 @@ import { PairTable, ValueIds } from './exact-values.ts';
 import { FieldMatcher } from './field-matcher.ts';
 import { ListArena } from './list-arena.ts';
 import type { ValueTest } from './pattern-types.ts';
+import { SmallMap } from './small-map.ts';
 import type { Leaf } from './value-tests.ts';
 import type { WildcardProgram } from './wildcard.ts';
 
@@ -82,7 +83,7 @@ export class Automaton {
   /** (transition key, value id) to next state(s), only for transitions with more exact values than MAX_SPREAD. */
   readonly pairs = new PairTable();
   /** Per transition key: its exact values with their next states. */
-  readonly exacts: (Map<number, { value: Leaf; targets: number[] }> | undefined)[] = [];
+  readonly exacts: (SmallMap<number, { value: Leaf; targets: number[] }> | undefined)[] = [];
   /** Per transition key: its FieldMatcher, for tests that are not inline. */
   readonly tests: (FieldMatcher<number> | undefined)[] = [];
   /** Operands of inline tests, by operand slot. */
@@ -95,7 +96,7 @@ export class Automaton {
   /** Per transition key: the state it leaves, its field, its conditions and its tests besides exact values. */
   readonly #keyFrom: number[] = [];
   readonly #keyField: number[] = [];
-  readonly #conditions: (Map<string, ConditionEntry> | undefined)[] = [];
+  readonly #conditions: (SmallMap<string, ConditionEntry> | undefined)[] = [];
   readonly #others: ({ test: ValueTest; target: number }[] | undefined)[] = [];
   #slotCount = 0;
   readonly #freeSlots: number[] = [];
@@ -121,7 +122,7 @@ export class Automaton {
     const order: number[] = [ROOT];
     for (let i = 0; i < order.length; i++) {
       for (const key of this.#keysOf(order[i] as number)) {
-        for (const entry of (this.#conditions[key] as Map<string, ConditionEntry>).values())
+        for (const entry of (this.#conditions[key] as SmallMap<string, ConditionEntry>).values())
           order.push(entry.state);
       }
     }
@@ -133,8 +134,8 @@ export class Automaton {
       for (const key of this.#keysOf(state)) {
         const field = this.#keyField[key] as number;
         const copied = copy.#newTransition(moved(state), field);
-        const conditions = copy.#conditions[copied] as Map<string, ConditionEntry>;
-        for (const [name, entry] of this.#conditions[key] as Map<string, ConditionEntry>) {
+        const conditions = copy.#conditions[copied] as SmallMap<string, ConditionEntry>;
+        for (const [name, entry] of (this.#conditions[key] as SmallMap<string, ConditionEntry>).entries()) {
           conditions.set(name, { state: moved(entry.state), tests: entry.tests, refs: entry.refs });
           for (const test of entry.tests) copy.#editTest(copied, test, moved(entry.state), true);
         }
@@ -182,7 +183,7 @@ export class Automaton {
     for (const link of links) {
       let key = this.#find(state, link.fieldId);
       if (key < 0) key = this.#newTransition(state, link.fieldId);
-      const conditions = this.#conditions[key] as Map<string, ConditionEntry>;
+      const conditions = this.#conditions[key] as SmallMap<string, ConditionEntry>;
       let entry = conditions.get(link.name);
       if (entry === undefined) {
         entry = { state: this.#newState(), tests: link.tests, refs: 0 };
@@ -206,7 +207,7 @@ export class Automaton {
       const entry = this.#entry(step);
       entry.refs--;
       if (entry.refs > 0) continue;
-      const conditions = this.#conditions[step.key] as Map<string, ConditionEntry>;
+      const conditions = this.#conditions[step.key] as SmallMap<string, ConditionEntry>;
       conditions.delete(step.condition);
       for (const test of entry.tests) this.#editTest(step.key, test, entry.state, false);
       this.#freeState(entry.state);
@@ -265,7 +266,7 @@ export class Automaton {
     const key = this.#freeKeys.pop() ?? this.#keyCount++;
     this.#keyFrom[key] = state;
     this.#keyField[key] = fieldId;
-    this.#conditions[key] = new Map();
+    this.#conditions[key] = new SmallMap();
     this.exacts[key] = undefined;
     this.#others[key] = undefined;
     this.tests[key] = undefined;
@@ -322,7 +323,7 @@ export class Automaton {
     }
     let exacts = this.exacts[key];
     if (exacts === undefined) {
-      exacts = new Map();
+      exacts = new SmallMap();
       this.exacts[key] = exacts;
     }
     const id = add ? this.values.acquire(exact.value) : this.values.idOf(exact.value);
@@ -501,7 +502,9 @@ export class Automaton {
   }
 
   #entry(step: BranchStep): ConditionEntry {
-    return (this.#conditions[step.key] as Map<string, ConditionEntry>).get(step.condition) as ConditionEntry;
+    return (this.#conditions[step.key] as SmallMap<string, ConditionEntry>).get(
+      step.condition,
+    ) as ConditionEntry;
   }
 
   /** The states a chain of a present rule passes through, found again from its conditions. */
