@@ -5,27 +5,29 @@
  */
 import type { FieldCondition, ValueTest } from './pattern-types.ts';
 
-/** A canonical text for a test, so equal conditions share one state. */
+/** A canonical text for a test, so equal conditions share one state (joined, so the string is flat, not a rope). */
 function testKey(t: ValueTest): string {
   switch (t.kind) {
     case 'exact-string':
     case 'equals-ignore-case':
     case 'wildcard':
     case 'cidr':
-      return `${t.kind}\u0000${t.value}`;
+      return [t.kind, t.value].join('\u0000');
     case 'exact-number':
     case 'exact-literal':
     case 'exists':
-      return `${t.kind}\u0000${String(t.value)}`;
+      return [t.kind, String(t.value)].join('\u0000');
     case 'prefix':
     case 'suffix':
-      return `${t.kind}\u0000${t.ignoreCase ? 'i' : 'c'}\u0000${t.value}`;
+      return [t.kind, t.ignoreCase ? 'i' : 'c', t.value].join('\u0000');
     case 'numeric':
-      return `numeric\u0000${t.lowOpen ? '(' : '['}${t.low},${t.high}${t.highOpen ? ')' : ']'}`;
+      return ['numeric', `${t.lowOpen ? '(' : '['}${t.low},${t.high}${t.highOpen ? ')' : ']'}`].join(
+        '\u0000',
+      );
     case 'anything-but':
-      return `anything-but\u0000${JSON.stringify(t.strings)}\u0000${JSON.stringify(t.numbers)}`;
+      return ['anything-but', JSON.stringify(t.strings), JSON.stringify(t.numbers)].join('\u0000');
     default:
-      return `${t.kind}\u0000${JSON.stringify(t.values)}`;
+      return [t.kind, JSON.stringify(t.values)].join('\u0000');
   }
 }
 
