@@ -107,23 +107,22 @@ export class AutomatonWalk {
   }
 
   #visit(state: number): void {
-    const states = this.#data;
+    const data = this.#data;
     const row = state * S_WIDTH;
-    const first = states[row + S_RULE1] as number;
+    const first = data[row + S_RULE1] as number;
     if (first >= 0) {
       this.#emit(first);
-      const more = states[row + S_RULES + 1] as number;
+      const more = data[row + S_RULES + 1] as number;
       if (more > 0) {
         const list = this.#ruleList;
-        const start = states[row + S_RULES] as number;
+        const start = data[row + S_RULES] as number;
         for (let i = start; i < start + more; i++) this.#emit(list[i] as number);
       }
     }
-    const count = states[row + S_TRANS + 1] as number;
+    const count = data[row + S_TRANS + 1] as number;
     if (count === 0) return;
-    const data = this.#data;
     const fields = this.#fields;
-    const start = states[row + S_TRANS] as number;
+    const start = data[row + S_TRANS] as number;
     const end = start + count * T_WIDTH;
     for (let o = start; o < end; o += T_WIDTH) {
       const word = data[o + T_FIELD] as number;
@@ -191,7 +190,7 @@ export class AutomatonWalk {
     return id;
   }
 
-  /** Whether a leaf passes the inline test `single` (a T_ONE word) of the transition `key`. */
+  /** Whether a leaf passes the inline test `single` (the T_ONE word) of the record at `o`. */
   #passes(single: number, o: number, leaf: number): boolean {
     const value = this.#fields.values[leaf] as Leaf;
     const data = this.#data;

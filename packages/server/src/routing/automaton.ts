@@ -65,9 +65,8 @@ interface ConditionEntry {
   refs: number;
 }
 
-/** One condition of a chain as removal finds it again: the state it leaves, the transition key and its condition key. */
+/** One condition of a chain as removal finds it again: its transition's key and its condition key. */
 interface BranchStep {
-  readonly from: number;
   readonly key: number;
   readonly condition: string;
 }
@@ -210,7 +209,7 @@ export class Automaton {
       const conditions = this.#conditions[step.key] as SmallMap<string, ConditionEntry>;
       conditions.delete(step.condition);
       for (const test of entry.tests) this.#editTest(step.key, test, entry.state, false);
-      this.#freeState(entry.state);
+      this.#freeStates.push(entry.state);
       if (conditions.size === 0) this.#removeTransition(step.key);
       else this.#layout(step.key);
     }
@@ -233,16 +232,12 @@ export class Automaton {
     return row / S_WIDTH;
   }
 
-  #freeState(state: number): void {
-    this.#freeStates.push(state);
-  }
-
   /** The key of the transition on `fieldId` leaving `state`, or -1. */
   #find(state: number, fieldId: number): number {
     const row = state * S_WIDTH;
     const data = this.nodes.data;
-    const start = this.nodes.data[row + S_TRANS] as number;
-    const end = start + (this.nodes.data[row + S_TRANS + 1] as number) * T_WIDTH;
+    const start = data[row + S_TRANS] as number;
+    const end = start + (data[row + S_TRANS + 1] as number) * T_WIDTH;
     for (let o = start; o < end; o += T_WIDTH) {
       const word = data[o + T_FIELD] as number;
       if (word >> FIELD_SHIFT === fieldId && (word & SIBLING) === 0) return data[o + T_KEY] as number;
@@ -254,8 +249,8 @@ export class Automaton {
   #recordOf(key: number): number {
     const row = (this.#keyFrom[key] as number) * S_WIDTH;
     const data = this.nodes.data;
-    const start = this.nodes.data[row + S_TRANS] as number;
-    const end = start + (this.nodes.data[row + S_TRANS + 1] as number) * T_WIDTH;
+    const start = data[row + S_TRANS] as number;
+    const end = start + (data[row + S_TRANS + 1] as number) * T_WIDTH;
     for (let o = start; o < end; o += T_WIDTH) {
       if (data[o + T_KEY] === key && ((data[o + T_FIELD] as number) & SIBLING) === 0) return o;
     }
@@ -271,7 +266,6 @@ export class Automaton {
     this.#others[key] = undefined;
     this.tests[key] = undefined;
     const o = this.nodes.append(this.nodes.data, state * S_WIDTH + S_TRANS);
-    this.#slotsOf[key] = undefined;
     this.#write(o, fieldId << FIELD_SHIFT, key);
     return key;
   }
@@ -512,7 +506,7 @@ export class Automaton {
     const steps: BranchStep[] = [];
     let state = ROOT;
     for (const link of links) {
-      const step = { from: state, key: this.#find(state, link.fieldId), condition: link.name };
+      const step = { key: this.#find(state, link.fieldId), condition: link.name };
       steps.push(step);
       state = this.#entry(step).state;
     }

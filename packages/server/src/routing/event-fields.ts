@@ -5,6 +5,7 @@
  * no rule mentions.
  */
 import { syError } from '@switchyard/protocol';
+import { type ByteKeyMemory, KeyMemory, SEEN_LIMIT, trieChanged } from './key-memory.ts';
 import type { Leaf } from './value-tests.ts';
 
 /**
@@ -21,9 +22,6 @@ export function eventTooDeep(): Error {
 
 /** A leaf whose value id was not looked up yet. */
 export const UNKNOWN_VALUE = -2;
-
-/** Bumped by every change to any path trie; the per-node caches of walked keys compare against it. */
-export let trieVersion = 0;
 
 /** One step of the trie of named paths. */
 export class PathNode {
@@ -42,18 +40,10 @@ export class PathNode {
   readonly keyHash: number;
   /** Children by key hash, for the raw scanner. */
   readonly byHash = new Map<number, PathNode[]>();
-  /**
-   * What walking a parsed object last found at each key position: the key, and the child it leads to (null for
-   * a key no rule reaches). Objects of one kind list their keys in one order, so a key is usually resolved by one
-   * comparison; valid while `seenVersion` equals the trie's version.
-   */
-  seenKeys: string[] = [];
-  seenChildren: (PathNode | null)[] = [];
-  seenVersion = -1;
-  /** The same for the raw scanner: the key's bytes at each position, and where they led. */
-  rawKeys: Uint8Array[] = [];
-  rawChildren: (PathNode | null)[] = [];
-  rawVersion = -1;
+  /** Where the keys of parsed objects at this node led, by position (key-memory.ts). */
+  readonly parsedMemory = new KeyMemory();
+  /** The same for the raw scanner, made on first use (only nodes with named children need one). */
+  rawMemory: ByteKeyMemory | null = null;
 
   constructor(key: string) {
     this.keyBytes = Buffer.from(key, 'utf8');
@@ -62,7 +52,7 @@ export class PathNode {
 
   /** Adds a child step. */
   link(key: string, child: PathNode): void {
-    trieVersion++;
+    trieChanged();
     this.children.set(key, child);
     this.childKeys = [...this.childKeys, key];
     this.childNodes = [...this.childNodes, child];
@@ -75,7 +65,7 @@ export class PathNode {
   unlink(key: string): void {
     const child = this.children.get(key);
     if (child === undefined) return;
-    trieVersion++;
+    trieChanged();
     this.children.delete(key);
     const i = this.childKeys.indexOf(key);
     this.childKeys = this.childKeys.filter((_, j) => j !== i);
@@ -109,7 +99,7 @@ export function hashBytes(bytes: Uint8Array, start: number, end: number): number
 }
 
 /** The bits hashBytes keeps. */
-export const HASH_MASK = 0x3fffffff;
+const HASH_MASK = 0x3fffffff;
 
 /** Named paths: a trie of steps with field ids, reference counted so rules can come and go. */
 export class PathRegistry {
@@ -315,8 +305,6 @@ export function collectParsed(root: PathNode, event: unknown, fields: EventField
 
 /** Up to this many named children, an event key is found by comparing keys rather than by a map lookup. */
 const SCAN_LIMIT = 8;
-/** Key positions per object whose resolution is remembered. */
-const SEEN_LIMIT = 64;
 
 function walkObject(
   node: PathNode,
@@ -324,13 +312,10 @@ function walkObject(
   fields: EventFields,
   chain: number,
 ): void {
-  if (node.seenVersion !== trieVersion) {
-    node.seenKeys = [];
-    node.seenChildren = [];
-    node.seenVersion = trieVersion;
-  }
-  const seenKeys = node.seenKeys;
-  const seenChildren = node.seenChildren;
+  const memory = node.parsedMemory;
+  memory.refresh();
+  const seenKeys = memory.keys;
+  const seenChildren = memory.children;
   let position = 0;
   for (const key in object) {
     let child: PathNode | null;

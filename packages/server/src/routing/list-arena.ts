@@ -26,11 +26,6 @@ export class ListArena {
     this.width = width;
   }
 
-  /** Words in use, free blocks included (for memory accounting). */
-  get usedWords(): number {
-    return this.#end;
-  }
-
   /**
    * Appends a record to the list whose slot is `table[slot..slot+2]` and returns the word offset to write it
    * at; a full list first moves to a block twice as large. The table may be this arena's own words.

@@ -14,8 +14,8 @@ import {
   hashBytes,
   MAX_ARRAY_NESTING,
   type PathNode,
-  trieVersion,
 } from './event-fields.ts';
+import { ByteKeyMemory, SEEN_LIMIT } from './key-memory.ts';
 
 /** Node's direct slice decoders (skipping toString's argument handling), with a portable fallback. */
 interface SliceDecoders {
@@ -85,11 +85,12 @@ function findChild(
 }
 
 function scanObject(node: PathNode, chain: number): void {
-  if (node.rawVersion !== trieVersion) {
-    node.rawKeys = [];
-    node.rawChildren = [];
-    node.rawVersion = trieVersion;
+  let memory = node.rawMemory;
+  if (memory === null) {
+    memory = new ByteKeyMemory();
+    node.rawMemory = memory;
   }
+  memory.refresh();
   let position = 0;
   pos++; // {
   skipWs();
@@ -126,14 +127,11 @@ function scanObject(node: PathNode, chain: number): void {
     let child: PathNode | null | undefined;
     if (node.children.size > 0) {
       // Objects of one kind list their keys in one order: compare with the key met at this position last time.
-      const seen = position < SEEN_LIMIT ? node.rawKeys[position] : undefined;
-      if (seen !== undefined && sameBytes(seen, start, end)) child = node.rawChildren[position];
+      const remembered = position < SEEN_LIMIT;
+      if (remembered && memory.has(position, b, start, end)) child = memory.children[position];
       else {
         child = findChild(node, start, end, hashBytes(b, start, end), plain) ?? null;
-        if (position < SEEN_LIMIT) {
-          node.rawKeys[position] = b.slice(start, end);
-          node.rawChildren[position] = child;
-        }
+        if (remembered) memory.set(position, b, start, end, child);
       }
     }
     position++;
@@ -149,15 +147,6 @@ function scanObject(node: PathNode, chain: number): void {
     pos--;
     syntax('expected , or }');
   }
-}
-
-/** Key positions per object whose resolution is remembered. */
-const SEEN_LIMIT = 64;
-
-function sameBytes(seen: Uint8Array, start: number, end: number): boolean {
-  if (seen.length !== end - start) return false;
-  for (let i = 0; i < seen.length; i++) if (seen[i] !== buf[start + i]) return false;
-  return true;
 }
 
 function scanValue(node: PathNode, chain: number): void {

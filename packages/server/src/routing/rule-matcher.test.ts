@@ -179,6 +179,40 @@ describe('RuleMatcher', () => {
     assert.deepEqual(m.match({ f: 'a' }), ['a']);
   });
 
+  it('resolves keys past the remembered positions, long keys, and objects whose shapes alternate', () => {
+    const m = new RuleMatcher();
+    const long = `key-${'x'.repeat(40)}`;
+    m.add('far', { f70: ['v'] });
+    m.add('long', { [long]: ['v'] });
+    m.add('near', { a: ['1'] });
+    const wide: Record<string, unknown> = {};
+    for (let i = 0; i < 100; i++) wide[`f${i}`] = i === 70 ? 'v' : i;
+    wide[long] = 'v';
+    const shapes = [
+      wide,
+      { a: '1', b: 2 },
+      { b: 2, a: '1' },
+      { [long]: 'v', a: '2' },
+      { a: '1', [long]: 'w' },
+    ];
+    const expected = [['far', 'long'], ['near'], ['near'], ['long'], ['near']];
+    for (let round = 0; round < 3; round++) {
+      shapes.forEach((event, i) => {
+        assert.deepEqual(sorted(m.match(event)), expected[i], `parsed, shape ${i}`);
+        assert.deepEqual(sorted(m.matchJson(JSON.stringify(event))), expected[i], `raw, shape ${i}`);
+      });
+    }
+  });
+
+  it('reports the bytes its typed arrays hold, growing with the rules', () => {
+    const m = new RuleMatcher();
+    const empty = m.tableBytes;
+    assert.ok(empty > 0);
+    for (let i = 0; i < 2000; i++)
+      m.add(`r${i}`, { source: [`s${i}`], detail: { n: [{ numeric: ['>', i] }] } });
+    assert.ok(m.tableBytes > empty);
+  });
+
   it('removes rules without disturbing rules that share their states', () => {
     const m = new RuleMatcher();
     m.add('one', { source: ['s'], detail: { a: ['1'] } });
