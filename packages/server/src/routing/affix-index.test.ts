@@ -90,4 +90,85 @@ describe('AffixIndex', () => {
       }
     }
   });
+
+  describe('remembered answers (hashed indexes)', () => {
+    function hashedIndex(reversed: boolean, folded: boolean): AffixIndex<string> {
+      const index = new AffixIndex<string>({ reversed, folded });
+      for (let i = 0; i < 12; i++) index.add(reversed ? `.key${i}` : `key${i}.`, 'prefix', `k${i}`);
+      return index;
+    }
+
+    for (const [reversed, folded] of [
+      [false, false],
+      [true, true],
+    ] as const) {
+      it(`forgets them on every change (reversed ${reversed}, folded ${folded})`, () => {
+        const index = hashedIndex(reversed, folded);
+        const s = reversed ? 'a-.key3' : 'key3.-a';
+        const key = reversed ? '-.KEY3' : 'KEY3.-';
+        const exact = folded ? key : key.toLowerCase();
+        const before = hits(index, s);
+        assert.equal(index.remembered, 1);
+        assert.deepEqual(hits(index, s), before);
+        index.add(exact, 'prefix', 'new');
+        assert.equal(index.remembered, 0);
+        assert.deepEqual(hits(index, s), [...before, 'new'].sort());
+        index.remove(exact, 'prefix', 'new');
+        assert.deepEqual(hits(index, s), before);
+        index.add(exact, 'exact', 'gone');
+        index.remove(exact, 'exact', 'gone');
+        assert.deepEqual(hits(index, s), before);
+        assert.deepEqual(before, ['k3']);
+        index.remove(reversed ? '.key3' : 'key3.', 'prefix', 'k3');
+        assert.deepEqual(hits(index, s), []);
+      });
+    }
+
+    it('keeps at most 1,024 strings or four per key, and none longer than 256 characters', () => {
+      const index = hashedIndex(false, false);
+      for (let round = 0; round < 50; round++) {
+        for (let i = 0; i < 100; i++)
+          assert.deepEqual(hits(index, `key${i % 13}.${i}`), i % 13 < 12 ? [`k${i % 13}`] : []);
+      }
+      assert.equal(index.remembered, 100);
+      const long = `key1.${'x'.repeat(300)}`;
+      assert.deepEqual(hits(index, long), ['k1']);
+      assert.equal(index.remembered, 100);
+      // An index of many keys remembers four strings per key.
+      const big = new AffixIndex<string>({ reversed: false, folded: false });
+      for (let i = 0; i < 400; i++) big.add(`key${i}.`, 'prefix', `k${i}`);
+      let most = 0;
+      for (let i = 0; i < 4000; i++) {
+        assert.deepEqual(hits(big, `key${i % 400}.${i % 1700}`), [`k${i % 400}`]);
+        most = Math.max(most, big.remembered);
+      }
+      assert.equal(most, 1599); // the 1,600th string fills it: it starts again
+    });
+
+    it('pauses remembering while strings do not repeat, then tries again, answering right throughout', () => {
+      const index = hashedIndex(false, false);
+      let seen = 0;
+      const ask = () => {
+        const i = seen++;
+        assert.deepEqual(hits(index, `key${i % 13}.${i}`), i % 13 < 12 ? [`k${i % 13}`] : []);
+      };
+      for (let i = 0; i < 1023; i++) ask();
+      assert.equal(index.remembered, 1023);
+      ask();
+      assert.equal(index.remembered, 0);
+      for (let i = 0; i < 8 * 1024; i++) {
+        ask();
+        assert.equal(index.remembered, 0);
+      }
+      ask();
+      assert.equal(index.remembered, 1);
+    });
+
+    it('does not remember answers while the keys are few (compared one by one)', () => {
+      const index = new AffixIndex<string>({ reversed: false, folded: false });
+      index.add('ab', 'prefix', 'ab');
+      assert.deepEqual(hits(index, 'abc'), ['ab']);
+      assert.equal(index.remembered, 0);
+    });
+  });
 });

@@ -5,7 +5,8 @@
  * maps the keys themselves and probes with a native slice of the string; a reversed or folding one buckets keys
  * by a hash of their (folded, reversed) characters and hashes the string character by character. An index of
  * few keys (most of them: one per condition state) keeps them in a list compared one by one instead, which costs
- * less time and a fraction of the memory.
+ * less time and a fraction of the memory. A hashed index remembers its answers for the last strings it was asked
+ * about (event values repeat: sources, detail types, regions), so a repeated string costs one map lookup.
  */
 import type { TargetStack } from './field-matcher.ts';
 import { foldCode } from './value-tests.ts';
@@ -26,6 +27,7 @@ interface Entry<T> {
 type Bucket<T> = Entry<T> | Entry<T>[];
 
 const EMPTY_LENGTHS: readonly number[] = [];
+const NO_TARGETS: readonly never[] = Object.freeze([]);
 
 /** Which way an index reads keys and event strings. */
 export interface AffixIndexOptions {
@@ -35,6 +37,21 @@ export interface AffixIndexOptions {
 
 /** Most keys kept in a list; one more and the index is hashed. */
 const SMALL = 8;
+
+/**
+ * A hashed index remembers answers for at most this many strings per key it holds, and at least MEMO_FLOOR
+ * strings; when full it forgets them all and starts again. So the memo's memory is bounded by the rules', and an
+ * index of many keys (a bus routing many sources by prefix) remembers the many strings it is asked about.
+ */
+const MEMO_PER_KEY = 4;
+const MEMO_FLOOR = 1024;
+/**
+ * A memo that filled up with fewer hits than strings (values that rarely repeat, where remembering costs more
+ * than it saves) is paused for this many times its size in lookups, then tried again.
+ */
+const MEMO_PAUSE = 8;
+/** Longer strings are looked up every time (not kept alive by the memo). */
+const MEMO_MAX_LENGTH = 256;
 
 const SEED = 0x811c9dc5;
 /** Hashes are cut to 30 bits: map keys that stay small integers (an unsigned 32-bit key above 2^31 is a heap number, hashed and compared slowly). */
@@ -59,10 +76,20 @@ export class AffixIndex<T> {
   /** Distinct key lengths, ascending, and how many keys have each (hashed mode only). */
   #lengths: readonly number[] = EMPTY_LENGTHS;
   #lengthUses: Map<number, number> | null = null;
+  /** Hashed mode: the targets found for recent strings; emptied by every change. */
+  #memo: Map<string, readonly T[]> | null = null;
+  /** Hits since the memo was last emptied, and lookups left while it is paused. */
+  #memoHits = 0;
+  #memoPaused = 0;
   readonly #reversed: boolean;
   readonly #folded: boolean;
   /** Number of entries. */
   size = 0;
+
+  /** How many strings a hashed index remembers answers for now (see MEMO_PER_KEY). */
+  get remembered(): number {
+    return this.#memo?.size ?? 0;
+  }
 
   constructor(options: AffixIndexOptions) {
     this.#reversed = options.reversed;
@@ -97,6 +124,7 @@ export class AffixIndex<T> {
       this.#list = null;
       this.#byHash = new Map();
       this.#lengthUses = new Map();
+      this.#memo = new Map();
       this.size = 0;
       this.#copyLone();
       for (const e of list) this.#insert(e);
@@ -113,6 +141,7 @@ export class AffixIndex<T> {
     byHash: Map<number | string, Bucket<T>>,
     lengthUses: Map<number, number>,
   ): void {
+    this.#forget();
     const h = this.#bucketKey(entry.key);
     const bucket = byHash.get(h);
     if (bucket === undefined) byHash.set(h, entry);
@@ -158,6 +187,7 @@ export class AffixIndex<T> {
     }
     const byHash = this.#byHash as Map<number | string, Bucket<T>>;
     const lengthUses = this.#lengthUses as Map<number, number>;
+    this.#forget();
     const h = this.#bucketKey(key);
     const found = byHash.get(h);
     const bucket = found === undefined ? [] : Array.isArray(found) ? found : [found];
@@ -179,6 +209,7 @@ export class AffixIndex<T> {
       this.#list = [];
       this.#byHash = null;
       this.#lengthUses = null;
+      this.#memo = null;
       this.#lengths = EMPTY_LENGTHS;
     }
   }
@@ -235,6 +266,35 @@ export class AffixIndex<T> {
       }
       return;
     }
+    if (s.length > MEMO_MAX_LENGTH || this.#memoPaused > 0) {
+      if (this.#memoPaused > 0) this.#memoPaused--;
+      this.#probe(s, out);
+      return;
+    }
+    const memo = this.#memo as Map<string, readonly T[]>;
+    const found = memo.get(s);
+    if (found !== undefined) {
+      this.#memoHits++;
+      for (let i = 0; i < found.length; i++) out.push(found[i] as T);
+      return;
+    }
+    const base = out.top;
+    this.#probe(s, out);
+    memo.set(s, out.top === base ? NO_TARGETS : out.items.slice(base, out.top));
+    const limit = Math.max(MEMO_FLOOR, this.size * MEMO_PER_KEY);
+    if (memo.size >= limit) {
+      if (this.#memoHits < memo.size) this.#memoPaused = limit * MEMO_PAUSE;
+      this.#forget();
+    }
+  }
+
+  #forget(): void {
+    this.#memo?.clear();
+    this.#memoHits = 0;
+  }
+
+  /** Pushes the targets of the hashed entries matching `s`: one probe per distinct key length. */
+  #probe(s: string, out: TargetStack<T>): void {
     const lengths = this.#lengths;
     const count = lengths.length;
     const n = s.length;
