@@ -145,25 +145,6 @@ describe('AffixIndex', () => {
       assert.equal(most, 1599); // the 1,600th string fills it: it starts again
     });
 
-    it('pauses remembering while strings do not repeat, then tries again, answering right throughout', () => {
-      const index = hashedIndex(false, false);
-      let seen = 0;
-      const ask = () => {
-        const i = seen++;
-        assert.deepEqual(hits(index, `key${i % 13}.${i}`), i % 13 < 12 ? [`k${i % 13}`] : []);
-      };
-      for (let i = 0; i < 1023; i++) ask();
-      assert.equal(index.remembered, 1023);
-      ask();
-      assert.equal(index.remembered, 0);
-      for (let i = 0; i < 8 * 1024; i++) {
-        ask();
-        assert.equal(index.remembered, 0);
-      }
-      ask();
-      assert.equal(index.remembered, 1);
-    });
-
     it('does not remember answers while the keys are few (compared one by one)', () => {
       const index = new AffixIndex<string>({ reversed: false, folded: false });
       index.add('ab', 'prefix', 'ab');

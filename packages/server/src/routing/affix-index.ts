@@ -5,10 +5,11 @@
  * maps the keys themselves and probes with a native slice of the string; a reversed or folding one buckets keys
  * by a hash of their (folded, reversed) characters and hashes the string character by character. An index of
  * few keys (most of them: one per condition state) keeps them in a list compared one by one instead, which costs
- * less time and a fraction of the memory. A hashed index remembers its answers for the last strings it was asked
- * about (event values repeat: sources, detail types, regions), so a repeated string costs one map lookup.
+ * less time and a fraction of the memory. A hashed index remembers its answers for the strings it was asked about
+ * lately (recent-answers.ts), so a repeated event value costs one map lookup.
  */
 import type { TargetStack } from './field-matcher.ts';
+import { RecentAnswers } from './recent-answers.ts';
 import { foldCode } from './value-tests.ts';
 import { type WildcardProgram, wildcardMatches } from './wildcard.ts';
 
@@ -40,18 +41,11 @@ const SMALL = 8;
 
 /**
  * A hashed index remembers answers for at most this many strings per key it holds, and at least MEMO_FLOOR
- * strings; when full it forgets them all and starts again. So the memo's memory is bounded by the rules', and an
- * index of many keys (a bus routing many sources by prefix) remembers the many strings it is asked about.
+ * strings: the memory is bounded by the rules', and an index of many keys (a bus routing many sources by
+ * prefix) remembers the many strings it is asked about.
  */
 const MEMO_PER_KEY = 4;
 const MEMO_FLOOR = 1024;
-/**
- * A memo that filled up with fewer hits than strings (values that rarely repeat, where remembering costs more
- * than it saves) is paused for this many times its size in lookups, then tried again.
- */
-const MEMO_PAUSE = 8;
-/** Longer strings are looked up every time (not kept alive by the memo). */
-const MEMO_MAX_LENGTH = 256;
 
 const SEED = 0x811c9dc5;
 /** Hashes are cut to 30 bits: map keys that stay small integers (an unsigned 32-bit key above 2^31 is a heap number, hashed and compared slowly). */
@@ -77,14 +71,15 @@ export class AffixIndex<T> {
   #lengths: readonly number[] = EMPTY_LENGTHS;
   #lengthUses: Map<number, number> | null = null;
   /** Hashed mode: the targets found for recent strings; emptied by every change. */
-  #memo: Map<string, readonly T[]> | null = null;
-  /** Hits since the memo was last emptied, and lookups left while it is paused. */
-  #memoHits = 0;
-  #memoPaused = 0;
+  #memo: RecentAnswers<readonly T[]> | null = null;
   readonly #reversed: boolean;
   readonly #folded: boolean;
   /** Number of entries. */
   size = 0;
+
+  #memoCapacity(): number {
+    return Math.max(MEMO_FLOOR, this.size * MEMO_PER_KEY);
+  }
 
   /** How many strings a hashed index remembers answers for now (see MEMO_PER_KEY). */
   get remembered(): number {
@@ -124,7 +119,7 @@ export class AffixIndex<T> {
       this.#list = null;
       this.#byHash = new Map();
       this.#lengthUses = new Map();
-      this.#memo = new Map();
+      this.#memo = new RecentAnswers(MEMO_FLOOR);
       this.size = 0;
       this.#copyLone();
       for (const e of list) this.#insert(e);
@@ -141,7 +136,6 @@ export class AffixIndex<T> {
     byHash: Map<number | string, Bucket<T>>,
     lengthUses: Map<number, number>,
   ): void {
-    this.#forget();
     const h = this.#bucketKey(entry.key);
     const bucket = byHash.get(h);
     if (bucket === undefined) byHash.set(h, entry);
@@ -152,6 +146,7 @@ export class AffixIndex<T> {
     lengthUses.set(len, uses + 1);
     if (uses === 0) this.#lengths = [...this.#lengths, len].sort((a, b) => a - b);
     this.size++;
+    this.#memo?.reset(this.#memoCapacity());
   }
 
   #copyLone(): void {
@@ -187,7 +182,6 @@ export class AffixIndex<T> {
     }
     const byHash = this.#byHash as Map<number | string, Bucket<T>>;
     const lengthUses = this.#lengthUses as Map<number, number>;
-    this.#forget();
     const h = this.#bucketKey(key);
     const found = byHash.get(h);
     const bucket = found === undefined ? [] : Array.isArray(found) ? found : [found];
@@ -205,6 +199,7 @@ export class AffixIndex<T> {
       lengthUses.set(key.length, uses);
     }
     this.size--;
+    this.#memo?.reset(this.#memoCapacity());
     if (this.size === 0) {
       this.#list = [];
       this.#byHash = null;
@@ -266,31 +261,15 @@ export class AffixIndex<T> {
       }
       return;
     }
-    if (s.length > MEMO_MAX_LENGTH || this.#memoPaused > 0) {
-      if (this.#memoPaused > 0) this.#memoPaused--;
-      this.#probe(s, out);
-      return;
-    }
-    const memo = this.#memo as Map<string, readonly T[]>;
-    const found = memo.get(s);
+    const memo = this.#memo as RecentAnswers<readonly T[]>;
+    const found = memo.lookup(s);
     if (found !== undefined) {
-      this.#memoHits++;
       for (let i = 0; i < found.length; i++) out.push(found[i] as T);
       return;
     }
     const base = out.top;
     this.#probe(s, out);
-    memo.set(s, out.top === base ? NO_TARGETS : out.items.slice(base, out.top));
-    const limit = Math.max(MEMO_FLOOR, this.size * MEMO_PER_KEY);
-    if (memo.size >= limit) {
-      if (this.#memoHits < memo.size) this.#memoPaused = limit * MEMO_PAUSE;
-      this.#forget();
-    }
-  }
-
-  #forget(): void {
-    this.#memo?.clear();
-    this.#memoHits = 0;
+    if (memo.wants(s)) memo.remember(s, out.top === base ? NO_TARGETS : out.items.slice(base, out.top));
   }
 
   /** Pushes the targets of the hashed entries matching `s`: one probe per distinct key length. */
