@@ -232,29 +232,30 @@ export class Automaton {
     return row / S_WIDTH;
   }
 
-  /** The key of the transition on `fieldId` leaving `state`, or -1. */
-  #find(state: number, fieldId: number): number {
+  /** The word offset of the primary record of the transition on `fieldId` leaving `state`, or -1. */
+  #primaryOf(state: number, fieldId: number): number {
     const row = state * S_WIDTH;
     const data = this.nodes.data;
     const start = data[row + S_TRANS] as number;
     const end = start + (data[row + S_TRANS + 1] as number) * T_WIDTH;
     for (let o = start; o < end; o += T_WIDTH) {
       const word = data[o + T_FIELD] as number;
-      if (word >> FIELD_SHIFT === fieldId && (word & SIBLING) === 0) return data[o + T_KEY] as number;
+      if (word >> FIELD_SHIFT === fieldId && (word & SIBLING) === 0) return o;
     }
     return -1;
   }
 
+  /** The key of the transition on `fieldId` leaving `state`, or -1. */
+  #find(state: number, fieldId: number): number {
+    const o = this.#primaryOf(state, fieldId);
+    return o < 0 ? -1 : (this.nodes.data[o + T_KEY] as number);
+  }
+
   /** The word offset of a transition's record in its state's list. */
   #recordOf(key: number): number {
-    const row = (this.#keyFrom[key] as number) * S_WIDTH;
-    const data = this.nodes.data;
-    const start = data[row + S_TRANS] as number;
-    const end = start + (data[row + S_TRANS + 1] as number) * T_WIDTH;
-    for (let o = start; o < end; o += T_WIDTH) {
-      if (data[o + T_KEY] === key && ((data[o + T_FIELD] as number) & SIBLING) === 0) return o;
-    }
-    throw new Error(`transition ${key} is not in its state`);
+    const o = this.#primaryOf(this.#keyFrom[key] as number, this.#keyField[key] as number);
+    if (o < 0) throw new Error(`transition ${key} is not in its state`);
+    return o;
   }
 
   #newTransition(state: number, fieldId: number): number {

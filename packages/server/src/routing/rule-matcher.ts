@@ -68,12 +68,10 @@ export class RuleMatcher {
     this.#ids[no] = ruleId;
     for (const branch of compiled.branches.flatMap(splitExactLists)) {
       const chain = ordered(branch, (c) => this.#paths.uses(c.steps));
-      const links = chain.map((condition) => ({
-        fieldId: this.#paths.acquire(condition.steps),
-        name: conditionKey(condition),
-        tests: condition.tests,
-      }));
-      this.#automaton.addChain(links, no);
+      this.#automaton.addChain(
+        this.#linksOf(chain, (steps) => this.#paths.acquire(steps)),
+        no,
+      );
       record.chains = grown(record.chains, chain);
     }
     this.#rules.set(ruleId, record);
@@ -85,7 +83,10 @@ export class RuleMatcher {
     if (record === undefined) return false;
     this.#rules.delete(ruleId);
     for (const chain of record.chains) {
-      this.#automaton.removeChain(this.#linksOf(chain), record.no);
+      this.#automaton.removeChain(
+        this.#linksOf(chain, (steps) => this.#paths.fieldId(steps)),
+        record.no,
+      );
       for (const condition of chain) this.#paths.release(condition.steps);
     }
     this.#ids[record.no] = undefined;
@@ -93,9 +94,13 @@ export class RuleMatcher {
     return true;
   }
 
-  #linksOf(chain: readonly FieldCondition[]): ChainLink[] {
+  /** A chain's conditions as the automaton takes them; `fieldOf` gives (or acquires) a path's field id. */
+  #linksOf(
+    chain: readonly FieldCondition[],
+    fieldOf: (steps: FieldCondition['steps']) => number,
+  ): ChainLink[] {
     return chain.map((condition) => ({
-      fieldId: this.#paths.fieldId(condition.steps),
+      fieldId: fieldOf(condition.steps),
       name: conditionKey(condition),
       tests: condition.tests,
     }));
